@@ -1,0 +1,1 @@
+"""The evalkb service, its command line, HTTP API and web page."""

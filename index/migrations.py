@@ -1,0 +1,105 @@
+"""Numbered schema migrations for the SQLite store. Append, never edit a landed one."""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            source_path TEXT NOT NULL DEFAULT '',
+            stored_file TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT '',
+            page_count INTEGER NOT NULL DEFAULT 0,
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL DEFAULT 0,
+            warnings TEXT NOT NULL DEFAULT '[]',
+            versions TEXT NOT NULL DEFAULT '[]',
+            metadata TEXT NOT NULL DEFAULT '[]',
+            ingested_at TEXT NOT NULL
+        );
+        CREATE INDEX documents_source ON documents(source_path);
+        CREATE TABLE sections (
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            level INTEGER NOT NULL,
+            page_start INTEGER NOT NULL,
+            page_end INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            number TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (document_id, ord)
+        );
+        CREATE TABLE blocks (
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            pages TEXT NOT NULL,
+            section_path TEXT NOT NULL,
+            bbox TEXT,
+            level INTEGER NOT NULL DEFAULT 0,
+            marker TEXT NOT NULL DEFAULT '',
+            bold_prefix TEXT NOT NULL DEFAULT '',
+            table_index INTEGER,
+            PRIMARY KEY (document_id, ord)
+        );
+        CREATE TABLE doc_tables (
+            id TEXT PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            rows TEXT NOT NULL,
+            pages TEXT NOT NULL,
+            section_path TEXT NOT NULL,
+            header_rows INTEGER NOT NULL,
+            caption TEXT NOT NULL DEFAULT '',
+            bbox TEXT
+        );
+        CREATE INDEX doc_tables_document ON doc_tables(document_id);
+        CREATE TABLE items (
+            id TEXT PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            pages TEXT NOT NULL,
+            section_path TEXT NOT NULL,
+            addressee TEXT NOT NULL DEFAULT '',
+            priority TEXT NOT NULL DEFAULT '',
+            resources TEXT NOT NULL DEFAULT '',
+            timing TEXT NOT NULL DEFAULT '',
+            condition TEXT NOT NULL DEFAULT '',
+            parent_id TEXT NOT NULL DEFAULT '',
+            fields TEXT NOT NULL DEFAULT '[]',
+            occurrences TEXT NOT NULL DEFAULT '[]',
+            tags TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX items_document ON items(document_id);
+        CREATE INDEX items_kind ON items(kind);
+        """,
+    ),
+]
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the database (0 for a new file)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply every migration above the recorded version, each in its own transaction."""
+    version = current_version(conn)
+    for number, script in MIGRATIONS:
+        if number <= version:
+            continue
+        # executescript commits first; wrap explicitly so a failing migration rolls back
+        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        version = number
+    return version

@@ -1,0 +1,1 @@
+"""Files → structured, page-cited documents, tables and typed items."""

@@ -1,0 +1,93 @@
+"""Pick the reader for a file from its bytes (not its name) and check the size limits.
+
+A `.pdf` that is really a JPEG, ZIP or HTML page is refused with a reason that says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import FileTooLarge, IngestError, UnsupportedFile
+from .records import Document
+
+TEXT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
+                 ".html": "html", ".htm": "html"}
+SUPPORTED_SUFFIXES = (".pdf", ".docx", *TEXT_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-file limits; a file over any of them is refused with a clear message."""
+
+    max_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 2000
+    seconds: float = 300.0  # wall time for parsing one file in its worker
+    memory_bytes: int = 3 * 1024 * 1024 * 1024  # address space of one worker
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a file: PDF password, OCR of pages without text, limits."""
+
+    password: str | None = None
+    ocr: bool = True
+    limits: Limits = Limits()
+
+
+def sniff(data: bytes, name: str) -> str:
+    """Return 'pdf', 'docx', 'text', 'markdown' or 'html' from the bytes, or raise UnsupportedFile."""
+    head = data[:2048]
+    suffix = Path(name).suffix.lower()
+    if head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if suffix == ".docx" or b"word/" in data[:65536] or b"[Content_Types].xml" in head:
+            if suffix in (".docx", ""):
+                return "docx"
+        raise UnsupportedFile(name, f"the file is a ZIP archive, not a {suffix or 'supported'} file")
+    if head.startswith(b"\xff\xd8\xff"):
+        raise UnsupportedFile(name, "the file is a JPEG image, not a PDF or text document")
+    if head.startswith(b"\x89PNG"):
+        raise UnsupportedFile(name, "the file is a PNG image, not a PDF or text document")
+    if suffix == ".pdf":
+        lowered = head.lower()
+        if b"<html" in lowered or b"<!doctype html" in lowered:
+            raise UnsupportedFile(name, "the file is an HTML page, not a PDF")
+        raise UnsupportedFile(name, "not a PDF: no %PDF- header (truncated or corrupt file)")
+    if suffix in TEXT_SUFFIXES:
+        if b"\x00" in head:
+            raise UnsupportedFile(name, "binary content in a text file")
+        return TEXT_SUFFIXES[suffix]
+    raise UnsupportedFile(name, f"unsupported file type {suffix or '(no extension)'}; "
+                                f"evalkb reads {', '.join(SUPPORTED_SUFFIXES)}")
+
+
+def read_bytes(data: bytes, name: str, options: ReadOptions = ReadOptions()) -> Document:
+    """Parse a file's bytes into a Document. Raises IngestError subclasses with a reason."""
+    if not data:
+        raise IngestError(name, "empty file (0 bytes)")
+    if len(data) > options.limits.max_bytes:
+        raise FileTooLarge(name, f"file is {len(data):,} bytes, over the limit of "
+                                 f"{options.limits.max_bytes:,} bytes (EVALKB_MAX_FILE_MB)")
+    kind = sniff(data, name)
+    if kind == "pdf":
+        from .pdf_reader import read_pdf
+
+        return read_pdf(data, name, options)
+    if kind == "docx":
+        from .docx_reader import read_docx
+
+        return read_docx(data, name, options)
+    from .text_reader import read_text
+
+    return read_text(data, name, kind, options)
+
+
+def read_path(path: Path, options: ReadOptions = ReadOptions()) -> Document:
+    """Read a file from disk; unreadable paths become IngestError naming the path."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
+    return read_bytes(data, path.name, options)
