@@ -1,0 +1,136 @@
+"""Printing for the command line: aligned tables, CSV and JSON lines."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from index.store import DocumentSummary, table_id
+from ingest.records import Document, Item, Table
+
+from .schemas import item_dict
+
+
+def print_rows(header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int]) -> None:
+    """Print an aligned text table, cutting long cells with an ellipsis."""
+    def cut(value: Any, width: int) -> str:
+        text = " ".join(str(value).split())
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    print("  ".join(cut(h, w).ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+    for row in rows:
+        print("  ".join(cut(v, w).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+def print_jsonl(records: Iterable[Mapping[str, Any]]) -> None:
+    """One JSON object per line, UTF-8 kept readable."""
+    for record in records:
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def print_outcomes(outcomes: Sequence[Any]) -> None:
+    """The final ingest summary: every file with its outcome."""
+    for o in outcomes:
+        line = f"{o.status:<10} {o.path}"
+        if o.document_id:
+            line += f"  [{o.document_id[:12]}]"
+        if o.reason:
+            line += f"  — {o.reason}"
+        if o.replaced:
+            line += f"  (replaced {', '.join(r[:12] for r in o.replaced)})"
+        print(line)
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("ingested", "unchanged", "failed")}
+    print(f"\n{len(outcomes)} file(s): " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+def document_dict(s: DocumentSummary) -> dict[str, Any]:
+    """A document summary as plain JSON-able data."""
+    return {"id": s.id, "file_name": s.file_name, "title": s.title, "language": s.language,
+            "pages": s.page_count, "media_type": s.media_type, "size": s.size,
+            "ingested_at": s.ingested_at, "items": s.item_count, "tables": s.table_count,
+            "warnings": list(s.warnings), "metadata": dict(s.metadata),
+            "versions": dict(s.versions)}
+
+
+def print_documents(docs: Sequence[DocumentSummary], fmt: str) -> None:
+    """List documents as a table or JSON lines."""
+    if fmt == "jsonl":
+        print_jsonl(document_dict(d) for d in docs)
+        return
+    print_rows(["ID", "FILE", "LANG", "PAGES", "ITEMS", "TABLES", "WARN", "TITLE"],
+               [(d.id[:12], d.file_name, d.language, d.page_count, d.item_count, d.table_count,
+                 len(d.warnings), d.title) for d in docs],
+               [12, 44, 4, 5, 5, 6, 4, 50])
+
+
+def print_document(s: DocumentSummary, doc: Document) -> None:
+    """Metadata, outline and warnings."""
+    info = document_dict(s)
+    for key in ("id", "file_name", "title", "language", "pages", "media_type", "size",
+                "ingested_at", "items", "tables"):
+        print(f"{key + ':':<13}{info[key]}")
+    for key, value in s.metadata:
+        print(f"{key + ':':<13}{value}")
+    print("versions:    " + ", ".join(f"{k} {v}" for k, v in s.versions))
+    print("\nOutline:")
+    for sec in doc.sections:
+        pages = f"p.{sec.page_start}" + (f"-{sec.page_end}" if sec.page_end != sec.page_start else "")
+        print(f"{'  ' * (sec.level - 1)}{sec.title}  ({pages})")
+    print("\nWarnings:" if s.warnings else "\nWarnings: none")
+    for w in s.warnings:
+        print(f"  - {w}")
+
+
+def table_dict(document_id: str, t: Table) -> dict[str, Any]:
+    """A table as plain JSON-able data."""
+    return {"id": table_id(document_id, t.index), "document_id": document_id, "index": t.index,
+            "pages": list(t.pages), "section": " > ".join(t.section_path), "caption": t.caption,
+            "header_rows": t.header_rows, "rows": [list(r) for r in t.rows]}
+
+
+def print_tables(document_id: str, tables: Sequence[Table], fmt: str) -> None:
+    """Tables as text, CSV (a blank line between tables) or JSON lines."""
+    if fmt == "jsonl":
+        print_jsonl(table_dict(document_id, t) for t in tables)
+        return
+    writer = csv.writer(sys.stdout)
+    for t in tables:
+        if fmt == "csv":
+            writer.writerows(t.rows)
+            sys.stdout.write("\n")
+            continue
+        pages = ", ".join(map(str, t.pages))
+        print(f"== {table_id(document_id, t.index)}  p.{pages}  {t.caption}  "
+              f"[{' > '.join(t.section_path)}]")
+        for row in t.rows:
+            print(" | ".join(" ".join(c.split()) for c in row))
+        print()
+
+
+def print_items(items: Sequence[Item], names: Mapping[str, str], fmt: str) -> None:
+    """Items as a table, JSON lines or CSV."""
+    records = [item_dict(it, names.get(it.document_id, "")) for it in items]
+    if fmt == "jsonl":
+        print_jsonl(records)
+    elif fmt == "csv":
+        from .export import CSV_FIELDS, flat_row
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(CSV_FIELDS)
+        writer.writerows(flat_row(r) for r in records)
+    else:
+        print_rows(["ID", "KIND", "LABEL", "DOCUMENT", "PAGES", "ADDRESSEE", "TEXT"],
+                   [(r["id"][:10], r["kind"], r["label"], r["document"],
+                     ",".join(map(str, r["pages"])), r["addressee"], r["text"]) for r in records],
+                   [10, 13, 8, 30, 6, 20, 70])
+
+
+def print_mapping(data: Mapping[str, Any]) -> None:
+    """Key: value lines, nested mappings inline."""
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            value = ", ".join(f"{k}={v}" for k, v in value.items()) or "none"
+        print(f"{key + ':':<26}{value}")

@@ -1,0 +1,39 @@
+"""One file → a Document, its items and its metadata: the job a parser worker runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .readers import ReadOptions, read_path
+from .records import Document, Item
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Everything extracted from one file, ready to store in one transaction."""
+
+    document: Document
+    items: tuple[Item, ...]
+    extractor_version: str
+
+
+def analyse(doc: Document) -> Parsed:
+    """Extract items and metadata from a parsed document."""
+    from .extract import EXTRACTOR_VERSION, extract_items, extract_metadata
+
+    metadata = extract_metadata(doc)
+    pairs = tuple((str(k), _as_text(v)) for k, v in metadata.items() if v not in (None, "", [], ()))
+    doc = replace(doc, metadata=pairs)
+    return Parsed(doc, tuple(extract_items(doc)), EXTRACTOR_VERSION)
+
+
+def parse_file(path: Path, options: ReadOptions) -> Parsed:
+    """Read and analyse one file (runs inside a worker process)."""
+    return analyse(read_path(path, options))
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, list | tuple | set):
+        return "; ".join(str(v) for v in value)
+    return str(value)
