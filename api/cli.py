@@ -30,8 +30,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.update(1)
         bar.set_postfix_str(Path(outcome.path).name[:40])
 
-    outcomes = kb.ingest(paths, password=args.password, jobs=args.jobs,
-                         ocr=False if args.no_ocr else None, on_done=done)
+    outcomes = kb.ingest(
+        paths,
+        password=args.password,
+        jobs=args.jobs,
+        ocr=False if args.no_ocr else None,
+        on_done=done,
+    )
     bar.close()
     out.print_outcomes(outcomes)
     return 1 if any(o.status == FAILED for o in outcomes) else 0
@@ -73,8 +78,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_items(args: argparse.Namespace) -> int:
     """List extracted items."""
     kb = _kb()
-    items = kb.items(kind=args.kind or "", document=args.document or "",
-                     addressee=args.addressee or "", theme=args.theme or "")
+    items = kb.items(
+        kind=args.kind or "",
+        document=args.document or "",
+        addressee=args.addressee or "",
+        theme=args.theme or "",
+    )
     out.print_items(items, kb.file_names(), args.format)
     return 0
 
@@ -134,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_search import add_search_commands
 
     add_search_commands(sub)
+    from .serve import add_serve_command
+
+    add_serve_command(sub)
     return parser
 
 

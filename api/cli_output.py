@@ -16,6 +16,7 @@ from .schemas import item_dict
 
 def print_rows(header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int]) -> None:
     """Print an aligned text table, cutting long cells with an ellipsis."""
+
     def cut(value: Any, width: int) -> str:
         text = " ".join(str(value).split())
         return text if len(text) <= width else text[: width - 1] + "…"
@@ -48,11 +49,21 @@ def print_outcomes(outcomes: Sequence[Any]) -> None:
 
 def document_dict(s: DocumentSummary) -> dict[str, Any]:
     """A document summary as plain JSON-able data."""
-    return {"id": s.id, "file_name": s.file_name, "title": s.title, "language": s.language,
-            "pages": s.page_count, "media_type": s.media_type, "size": s.size,
-            "ingested_at": s.ingested_at, "items": s.item_count, "tables": s.table_count,
-            "warnings": list(s.warnings), "metadata": dict(s.metadata),
-            "versions": dict(s.versions)}
+    return {
+        "id": s.id,
+        "file_name": s.file_name,
+        "title": s.title,
+        "language": s.language,
+        "pages": s.page_count,
+        "media_type": s.media_type,
+        "size": s.size,
+        "ingested_at": s.ingested_at,
+        "items": s.item_count,
+        "tables": s.table_count,
+        "warnings": list(s.warnings),
+        "metadata": dict(s.metadata),
+        "versions": dict(s.versions),
+    }
 
 
 def print_documents(docs: Sequence[DocumentSummary], fmt: str) -> None:
@@ -60,24 +71,49 @@ def print_documents(docs: Sequence[DocumentSummary], fmt: str) -> None:
     if fmt == "jsonl":
         print_jsonl(document_dict(d) for d in docs)
         return
-    print_rows(["ID", "FILE", "LANG", "PAGES", "ITEMS", "TABLES", "WARN", "TITLE"],
-               [(d.id[:12], d.file_name, d.language, d.page_count, d.item_count, d.table_count,
-                 len(d.warnings), d.title) for d in docs],
-               [12, 44, 4, 5, 5, 6, 4, 50])
+    print_rows(
+        ["ID", "FILE", "LANG", "PAGES", "ITEMS", "TABLES", "WARN", "TITLE"],
+        [
+            (
+                d.id[:12],
+                d.file_name,
+                d.language,
+                d.page_count,
+                d.item_count,
+                d.table_count,
+                len(d.warnings),
+                d.title,
+            )
+            for d in docs
+        ],
+        [12, 44, 4, 5, 5, 6, 4, 50],
+    )
 
 
 def print_document(s: DocumentSummary, doc: Document) -> None:
     """Metadata, outline and warnings."""
     info = document_dict(s)
-    for key in ("id", "file_name", "title", "language", "pages", "media_type", "size",
-                "ingested_at", "items", "tables"):
+    for key in (
+        "id",
+        "file_name",
+        "title",
+        "language",
+        "pages",
+        "media_type",
+        "size",
+        "ingested_at",
+        "items",
+        "tables",
+    ):
         print(f"{key + ':':<13}{info[key]}")
     for key, value in s.metadata:
         print(f"{key + ':':<13}{value}")
     print("versions:    " + ", ".join(f"{k} {v}" for k, v in s.versions))
     print("\nOutline:")
     for sec in doc.sections:
-        pages = f"p.{sec.page_start}" + (f"-{sec.page_end}" if sec.page_end != sec.page_start else "")
+        pages = f"p.{sec.page_start}" + (
+            f"-{sec.page_end}" if sec.page_end != sec.page_start else ""
+        )
         print(f"{'  ' * (sec.level - 1)}{sec.title}  ({pages})")
     print("\nWarnings:" if s.warnings else "\nWarnings: none")
     for w in s.warnings:
@@ -86,9 +122,16 @@ def print_document(s: DocumentSummary, doc: Document) -> None:
 
 def table_dict(document_id: str, t: Table) -> dict[str, Any]:
     """A table as plain JSON-able data."""
-    return {"id": table_id(document_id, t.index), "document_id": document_id, "index": t.index,
-            "pages": list(t.pages), "section": " > ".join(t.section_path), "caption": t.caption,
-            "header_rows": t.header_rows, "rows": [list(r) for r in t.rows]}
+    return {
+        "id": table_id(document_id, t.index),
+        "document_id": document_id,
+        "index": t.index,
+        "pages": list(t.pages),
+        "section": " > ".join(t.section_path),
+        "caption": t.caption,
+        "header_rows": t.header_rows,
+        "rows": [list(r) for r in t.rows],
+    }
 
 
 def print_tables(document_id: str, tables: Sequence[Table], fmt: str) -> None:
@@ -103,8 +146,10 @@ def print_tables(document_id: str, tables: Sequence[Table], fmt: str) -> None:
             sys.stdout.write("\n")
             continue
         pages = ", ".join(map(str, t.pages))
-        print(f"== {table_id(document_id, t.index)}  p.{pages}  {t.caption}  "
-              f"[{' > '.join(t.section_path)}]")
+        print(
+            f"== {table_id(document_id, t.index)}  p.{pages}  {t.caption}  "
+            f"[{' > '.join(t.section_path)}]"
+        )
         for row in t.rows:
             print(" | ".join(" ".join(c.split()) for c in row))
         print()
@@ -122,10 +167,22 @@ def print_items(items: Sequence[Item], names: Mapping[str, str], fmt: str) -> No
         writer.writerow(CSV_FIELDS)
         writer.writerows(flat_row(r) for r in records)
     else:
-        print_rows(["ID", "KIND", "LABEL", "DOCUMENT", "PAGES", "ADDRESSEE", "TEXT"],
-                   [(r["id"][:10], r["kind"], r["label"], r["document"],
-                     ",".join(map(str, r["pages"])), r["addressee"], r["text"]) for r in records],
-                   [10, 13, 8, 30, 6, 20, 70])
+        print_rows(
+            ["ID", "KIND", "LABEL", "DOCUMENT", "PAGES", "ADDRESSEE", "TEXT"],
+            [
+                (
+                    r["id"][:10],
+                    r["kind"],
+                    r["label"],
+                    r["document"],
+                    ",".join(map(str, r["pages"])),
+                    r["addressee"],
+                    r["text"],
+                )
+                for r in records
+            ],
+            [10, 13, 8, 30, 6, 20, 70],
+        )
 
 
 def print_mapping(data: Mapping[str, Any]) -> None:

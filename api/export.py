@@ -8,9 +8,24 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-CSV_FIELDS = ["id", "kind", "label", "text", "document", "document_id", "pages", "section",
-              "addressee", "priority", "resources", "timing", "condition", "parent_id",
-              "occurrences", "tags"]
+CSV_FIELDS = [
+    "id",
+    "kind",
+    "label",
+    "text",
+    "document",
+    "document_id",
+    "pages",
+    "section",
+    "addressee",
+    "priority",
+    "resources",
+    "timing",
+    "condition",
+    "parent_id",
+    "occurrences",
+    "tags",
+]
 
 
 def flat_row(record: Mapping[str, Any]) -> list[str]:
@@ -52,8 +67,9 @@ def to_xlsx(records: Sequence[Mapping[str, Any]]) -> bytes:
     sheet.append(CSV_FIELDS)
     for record in records:
         # openpyxl refuses control characters; PDFs sometimes carry them
-        sheet.append(["".join(ch for ch in cell if ch >= " " or ch in "\t\n")
-                      for cell in flat_row(record)])
+        sheet.append(
+            ["".join(ch for ch in cell if ch >= " " or ch in "\t\n") for cell in flat_row(record)]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

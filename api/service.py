@@ -43,9 +43,15 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestOutcome
     missing: list[IngestOutcome] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*")
-                                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                                and not p.name.startswith(".")))
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not p.name.startswith(".")
+                )
+            )
         elif path.exists():
             files.append(path)
         else:
@@ -64,9 +70,15 @@ class KnowledgeBase(SearchMixin):
         self._init_search(embedder)
 
     # -- ingestion ---------------------------------------------------------------------
-    def ingest(self, paths: Sequence[Path], *, password: str | None = None,
-               jobs: int | None = None, ocr: bool | None = None,
-               on_done: Callable[[IngestOutcome], None] | None = None) -> list[IngestOutcome]:
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        *,
+        password: str | None = None,
+        jobs: int | None = None,
+        ocr: bool | None = None,
+        on_done: Callable[[IngestOutcome], None] | None = None,
+    ) -> list[IngestOutcome]:
         """Ingest files and folders; every file gets an outcome, none can stop the batch."""
         files, outcomes = collect_files(paths)
         todo: list[Path] = []
@@ -74,8 +86,11 @@ class KnowledgeBase(SearchMixin):
             try:
                 doc_id = sha256(path.read_bytes())
             except OSError as exc:
-                outcomes.append(IngestOutcome(str(path), FAILED,
-                                              reason=f"cannot read file: {exc.strerror or exc}"))
+                outcomes.append(
+                    IngestOutcome(
+                        str(path), FAILED, reason=f"cannot read file: {exc.strerror or exc}"
+                    )
+                )
                 continue
             if self._has_document(doc_id):
                 outcomes.append(IngestOutcome(str(path), UNCHANGED, doc_id))
@@ -84,9 +99,11 @@ class KnowledgeBase(SearchMixin):
         for outcome in outcomes:
             if on_done:
                 on_done(outcome)
-        options = ReadOptions(password=password,
-                              ocr=self.settings.ocr if ocr is None else ocr,
-                              limits=self.settings.limits)
+        options = ReadOptions(
+            password=password,
+            ocr=self.settings.ocr if ocr is None else ocr,
+            limits=self.settings.limits,
+        )
         pool = WorkerPool(parse_file, jobs or self.settings.jobs, options)
         for parsed in pool.map(todo):
             if parsed.ok:
@@ -99,8 +116,10 @@ class KnowledgeBase(SearchMixin):
         return outcomes
 
     def _has_document(self, doc_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone() \
+        return (
+            self.conn.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone()
             is not None
+        )
 
     def _store(self, path: Path, parsed: Parsed, source: str | None = None) -> IngestOutcome:
         """Store one parsed file in a single transaction; on failure the store is unchanged."""
@@ -117,9 +136,13 @@ class KnowledgeBase(SearchMixin):
                 kept = store.keep_original(self.home, doc.id, data, path.suffix)
                 try:
                     with store.transaction(self.conn):
-                        old = [r[0] for r in self.conn.execute(
-                            "SELECT id, stored_file FROM documents WHERE source_path=?",
-                            (source_path,))]
+                        old = [
+                            r[0]
+                            for r in self.conn.execute(
+                                "SELECT id, stored_file FROM documents WHERE source_path=?",
+                                (source_path,),
+                            )
+                        ]
                         for old_id in old:
                             self._delete_rows(old_id)
                         store.write_document(self.conn, doc, source_path, kept.name)
@@ -152,7 +175,9 @@ class KnowledgeBase(SearchMixin):
     def original_file(self, ref: str) -> Path:
         """Path of the original file kept in the data dir."""
         doc_id = store.resolve(self.conn, ref).id
-        row = self.conn.execute("SELECT stored_file FROM documents WHERE id=?", (doc_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT stored_file FROM documents WHERE id=?", (doc_id,)
+        ).fetchone()
         path = self.home / "files" / row[0]
         if not row[0] or not path.exists():
             raise NotFound(f"the original file of document {doc_id[:12]} is missing")
@@ -185,10 +210,20 @@ class KnowledgeBase(SearchMixin):
             path.unlink(missing_ok=True)
 
     # -- items -------------------------------------------------------------------------
-    def items(self, *, kind: str = "", document: str = "", addressee: str = "", theme: str = "",
-              limit: int | None = None, offset: int = 0, sort: str = "document") -> list[Item]:
+    def items(
+        self,
+        *,
+        kind: str = "",
+        document: str = "",
+        addressee: str = "",
+        theme: str = "",
+        limit: int | None = None,
+        offset: int = 0,
+        sort: str = "document",
+    ) -> list[Item]:
         """Items filtered by kind, document (id/prefix/name), addressee and theme."""
-        where, args = [], []
+        where: list[str] = []
+        args: list[object] = []
         if kind:
             where.append("kind = ?")
             args.append(kind)
@@ -199,11 +234,16 @@ class KnowledgeBase(SearchMixin):
             where.append("addressee LIKE ?")
             args.append(f"%{addressee}%")
         if theme:
-            where.append("EXISTS (SELECT 1 FROM json_each(items.tags) t"
-                         " WHERE json_extract(t.value, '$[1]') = ?)")
+            where.append(
+                "EXISTS (SELECT 1 FROM json_each(items.tags) t"
+                " WHERE json_extract(t.value, '$[1]') = ?)"
+            )
             args.append(theme)
-        order = {"document": "document_id, ord", "kind": "kind, document_id, ord",
-                 "addressee": "addressee, document_id, ord"}.get(sort, "document_id, ord")
+        order = {
+            "document": "document_id, ord",
+            "kind": "kind, document_id, ord",
+            "addressee": "addressee, document_id, ord",
+        }.get(sort, "document_id, ord")
         sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "")
         sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
         args += [-1 if limit is None else limit, offset]
@@ -211,8 +251,9 @@ class KnowledgeBase(SearchMixin):
 
     def item(self, item_id: str) -> Item:
         """One item by id (or unique prefix)."""
-        rows = self.conn.execute("SELECT * FROM items WHERE id LIKE ? LIMIT 2",
-                                 (item_id.replace("%", "") + "%",)).fetchall()
+        rows = self.conn.execute(
+            "SELECT * FROM items WHERE id LIKE ? LIMIT 2", (item_id.replace("%", "") + "%",)
+        ).fetchall()
         if len(rows) != 1 or not item_id:
             raise NotFound(f"no item with id {item_id!r}")
         return store.row_to_item(rows[0])
@@ -235,8 +276,10 @@ class KnowledgeBase(SearchMixin):
             vectors = self._embed_document(parsed)
             with self._write_lock, store.transaction(self.conn):
                 store.write_items(self.conn, doc.id, parsed.items)
-                self.conn.execute("UPDATE documents SET metadata=? WHERE id=?",
-                                  (store._j(parsed.document.metadata), doc.id))
+                self.conn.execute(
+                    "UPDATE documents SET metadata=? WHERE id=?",
+                    (store._j(parsed.document.metadata), doc.id),
+                )
                 self._unindex_rows(doc.id)
                 self._index_rows(parsed, vectors)
             count += 1
@@ -256,7 +299,9 @@ class KnowledgeBase(SearchMixin):
             "tables": count("SELECT COUNT(*) FROM doc_tables"),
             "items": kinds,
             "extractor_version": store.get_meta(self.conn, "extractor_version") or "",
-            "documents_with_warnings": count("SELECT COUNT(*) FROM documents WHERE warnings != '[]'"),
+            "documents_with_warnings": count(
+                "SELECT COUNT(*) FROM documents WHERE warnings != '[]'"
+            ),
             **self._search_status(),
         }
 

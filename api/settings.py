@@ -17,13 +17,19 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EVALKB_", extra="ignore")
 
     home: Path = Field(Path("data"), description="data directory: store, index, original files")
-    model: str = Field("", description="embedding model name or path; '' = bundled all-MiniLM-L6-v2")
+    model: str = Field(
+        "", description="embedding model name or path; '' = bundled all-MiniLM-L6-v2"
+    )
     jobs: int = Field(2, ge=1, le=64, description="parser worker processes")
-    ocr: bool = Field(True, description="OCR pages without a text layer when Tesseract is installed")
+    ocr: bool = Field(
+        True, description="OCR pages without a text layer when Tesseract is installed"
+    )
     max_file_mb: float = Field(200, gt=0, description="largest file accepted")
     max_pages: int = Field(2000, gt=0, description="most pages accepted in one PDF")
     parse_timeout: float = Field(300, gt=0, description="seconds one file may take to parse")
-    worker_memory_mb: int = Field(3072, ge=0, description="address-space limit of a parser (0 = none)")
+    worker_memory_mb: int = Field(
+        3072, ge=0, description="address-space limit of a parser (0 = none)"
+    )
     upload_max_mb: float = Field(50, gt=0, description="largest upload accepted by the API")
     api_keys: str = Field("", description="comma-separated keys for uploads and deletes")
     cors_origins: str = Field("", description="comma-separated origins allowed by CORS")

@@ -85,6 +85,57 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX items_kind ON items(kind);
         """,
     ),
+    (
+        2,
+        # Search units. Filter columns are denormalised (folded, '|'-delimited lists) so a
+        # filter is one indexed WHERE clause. `vector` is the float32 embedding: SQLite is
+        # the source of truth and the FAISS file beside it is a cache rebuilt from these.
+        # chunks_fts holds the normalised text; its rowid is chunks.num (also the FAISS id).
+        """
+        CREATE TABLE chunks (
+            num INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: it is the FAISS id
+            id TEXT NOT NULL UNIQUE,
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            file_name TEXT NOT NULL DEFAULT '',
+            scope TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT '',
+            ref TEXT NOT NULL DEFAULT '',
+            label TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            pages TEXT NOT NULL DEFAULT '[]',
+            section_path TEXT NOT NULL DEFAULT '[]',
+            language TEXT NOT NULL DEFAULT '',
+            doc_type TEXT NOT NULL DEFAULT '',
+            year INTEGER,
+            countries TEXT NOT NULL DEFAULT '',
+            organisations TEXT NOT NULL DEFAULT '',
+            addressee TEXT NOT NULL DEFAULT '',
+            themes TEXT NOT NULL DEFAULT '',
+            vector BLOB
+        );
+        CREATE INDEX chunks_document ON chunks(document_id);
+        CREATE INDEX chunks_scope_kind ON chunks(scope, kind);
+        CREATE INDEX chunks_ref ON chunks(ref);
+        -- covering index: a filter scan reads this narrow index, not the text and vectors
+        CREATE INDEX chunks_filters ON chunks(scope, kind, year, language, doc_type, countries,
+            organisations, themes, addressee, document_id, file_name);
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(
+            body, tokenize = "unicode61 remove_diacritics 2"
+        );
+        CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, row);
+        INSERT OR IGNORE INTO meta VALUES ('chunks_generation', '0');
+        CREATE TRIGGER chunks_after_delete AFTER DELETE ON chunks BEGIN
+            DELETE FROM chunks_fts WHERE rowid = old.num;
+            UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'chunks_generation';
+        END;
+        CREATE TRIGGER chunks_after_insert AFTER INSERT ON chunks BEGIN
+            UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'chunks_generation';
+        END;
+        CREATE TRIGGER chunks_after_vector AFTER UPDATE OF vector ON chunks BEGIN
+            UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'chunks_generation';
+        END;
+        """,
+    ),
 ]
 
 

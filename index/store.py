@@ -48,8 +48,9 @@ class DocumentSummary:
 def connect(home: Path) -> sqlite3.Connection:
     """Open (creating and migrating if needed) the store under `home`."""
     home.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(home / DB_NAME, timeout=30, check_same_thread=False,
-                           isolation_level=None)  # explicit BEGIN/COMMIT below
+    conn = sqlite3.connect(
+        home / DB_NAME, timeout=30, check_same_thread=False, isolation_level=None
+    )  # explicit BEGIN/COMMIT below
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
@@ -82,33 +83,76 @@ def _freeze(value: Any) -> Any:
     return tuple(_freeze(v) for v in value) if isinstance(value, list) else value
 
 
-def write_document(conn: sqlite3.Connection, doc: Document, source_path: str,
-                   stored_file: str, metadata: Sequence[tuple[str, str]] = ()) -> None:
+def write_document(
+    conn: sqlite3.Connection,
+    doc: Document,
+    source_path: str,
+    stored_file: str,
+    metadata: Sequence[tuple[str, str]] = (),
+) -> None:
     """Insert a document and its outline, blocks and tables (caller holds the transaction)."""
     conn.execute(
         "INSERT INTO documents (id, file_name, source_path, stored_file, title, language,"
         " page_count, media_type, size, warnings, versions, metadata, ingested_at)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (doc.id, doc.file_name, source_path, stored_file, doc.title, doc.language,
-         doc.page_count, doc.media_type, doc.size, _j(doc.warnings), _j(doc.versions),
-         _j(list(metadata) or doc.metadata), datetime.now(UTC).isoformat(timespec="seconds")),
+        (
+            doc.id,
+            doc.file_name,
+            source_path,
+            stored_file,
+            doc.title,
+            doc.language,
+            doc.page_count,
+            doc.media_type,
+            doc.size,
+            _j(doc.warnings),
+            _j(doc.versions),
+            _j(list(metadata) or doc.metadata),
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        ),
     )
     conn.executemany(
         "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
-        [(doc.id, i, s.title, s.level, s.page_start, s.page_end, _j(s.path), s.number)
-         for i, s in enumerate(doc.sections)],
+        [
+            (doc.id, i, s.title, s.level, s.page_start, s.page_end, _j(s.path), s.number)
+            for i, s in enumerate(doc.sections)
+        ],
     )
     conn.executemany(
         "INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [(doc.id, i, b.kind, b.text, _j(b.pages), _j(b.section_path),
-          _j(b.bbox) if b.bbox else None, b.level, b.marker, b.bold_prefix, b.table_index)
-         for i, b in enumerate(doc.blocks)],
+        [
+            (
+                doc.id,
+                i,
+                b.kind,
+                b.text,
+                _j(b.pages),
+                _j(b.section_path),
+                _j(b.bbox) if b.bbox else None,
+                b.level,
+                b.marker,
+                b.bold_prefix,
+                b.table_index,
+            )
+            for i, b in enumerate(doc.blocks)
+        ],
     )
     conn.executemany(
         "INSERT INTO doc_tables VALUES (?,?,?,?,?,?,?,?,?)",
-        [(table_id(doc.id, t.index), doc.id, t.index, _j(t.rows), _j(t.pages),
-          _j(t.section_path), t.header_rows, t.caption, _j(t.bbox) if t.bbox else None)
-         for t in doc.tables],
+        [
+            (
+                table_id(doc.id, t.index),
+                doc.id,
+                t.index,
+                _j(t.rows),
+                _j(t.pages),
+                _j(t.section_path),
+                t.header_rows,
+                t.caption,
+                _j(t.bbox) if t.bbox else None,
+            )
+            for t in doc.tables
+        ],
     )
 
 
@@ -117,12 +161,28 @@ def write_items(conn: sqlite3.Connection, document_id: str, items: Sequence[Item
     conn.execute("DELETE FROM items WHERE document_id = ?", (document_id,))
     conn.executemany(
         "INSERT OR REPLACE INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [(it.id, document_id, i, it.kind, it.label, it.text, _j(it.pages),
-          _j(it.section_path), it.addressee, it.priority, it.resources, it.timing,
-          it.condition, it.parent_id, _j(it.fields),
-          _j([[o.pages, o.section_path, o.text] for o in it.occurrences]),
-          _j([[t.kind, t.value, t.evidence] for t in it.tags]))
-         for i, it in enumerate(items)],
+        [
+            (
+                it.id,
+                document_id,
+                i,
+                it.kind,
+                it.label,
+                it.text,
+                _j(it.pages),
+                _j(it.section_path),
+                it.addressee,
+                it.priority,
+                it.resources,
+                it.timing,
+                it.condition,
+                it.parent_id,
+                _j(it.fields),
+                _j([[o.pages, o.section_path, o.text] for o in it.occurrences]),
+                _j([[t.kind, t.value, t.evidence] for t in it.tags]),
+            )
+            for i, it in enumerate(items)
+        ],
     )
 
 
@@ -148,13 +208,21 @@ def summaries(conn: sqlite3.Connection) -> list[DocumentSummary]:
 
 def _summary(r: sqlite3.Row) -> DocumentSummary:
     return DocumentSummary(
-        id=r["id"], file_name=r["file_name"], title=r["title"], language=r["language"],
-        page_count=r["page_count"], media_type=r["media_type"], size=r["size"],
-        source_path=r["source_path"], ingested_at=r["ingested_at"],
-        warnings=_tuple(r["warnings"]), versions=_tuple(r["versions"]),
+        id=r["id"],
+        file_name=r["file_name"],
+        title=r["title"],
+        language=r["language"],
+        page_count=r["page_count"],
+        media_type=r["media_type"],
+        size=r["size"],
+        source_path=r["source_path"],
+        ingested_at=r["ingested_at"],
+        warnings=_tuple(r["warnings"]),
+        versions=_tuple(r["versions"]),
         metadata=_tuple(r["metadata"]),
-        item_count=r["n_items"] if "n_items" in r.keys() else 0,
-        table_count=r["n_tables"] if "n_tables" in r.keys() else 0,
+        # sqlite3.Row's `in` looks at values, not column names
+        item_count=r["n_items"] if "n_items" in r.keys() else 0,  # noqa: SIM118
+        table_count=r["n_tables"] if "n_tables" in r.keys() else 0,  # noqa: SIM118
     )
 
 
@@ -177,30 +245,55 @@ def load_document(conn: sqlite3.Connection, document_id: str) -> Document:
     """Rebuild the full Document record from the store."""
     s = resolve(conn, document_id)
     sections = tuple(
-        Section(title=r["title"], level=r["level"], page_start=r["page_start"],
-                page_end=r["page_end"], path=_tuple(r["path"]), number=r["number"])
+        Section(
+            title=r["title"],
+            level=r["level"],
+            page_start=r["page_start"],
+            page_end=r["page_end"],
+            path=_tuple(r["path"]),
+            number=r["number"],
+        )
         for r in conn.execute("SELECT * FROM sections WHERE document_id=? ORDER BY ord", (s.id,))
     )
     blocks = tuple(
-        Block(kind=r["kind"], text=r["text"], pages=_tuple(r["pages"]),
-              section_path=_tuple(r["section_path"]),
-              bbox=_tuple(r["bbox"]) if r["bbox"] else None,  # type: ignore[arg-type]
-              level=r["level"], marker=r["marker"], bold_prefix=r["bold_prefix"],
-              table_index=r["table_index"])
+        Block(
+            kind=r["kind"],
+            text=r["text"],
+            pages=_tuple(r["pages"]),
+            section_path=_tuple(r["section_path"]),
+            bbox=_tuple(r["bbox"]) if r["bbox"] else None,
+            level=r["level"],
+            marker=r["marker"],
+            bold_prefix=r["bold_prefix"],
+            table_index=r["table_index"],
+        )
         for r in conn.execute("SELECT * FROM blocks WHERE document_id=? ORDER BY ord", (s.id,))
     )
     return Document(
-        id=s.id, file_name=s.file_name, title=s.title, language=s.language,
-        page_count=s.page_count, media_type=s.media_type, sections=sections, blocks=blocks,
-        tables=tuple(load_tables(conn, s.id)), warnings=s.warnings, versions=s.versions,
-        size=s.size, metadata=s.metadata,
+        id=s.id,
+        file_name=s.file_name,
+        title=s.title,
+        language=s.language,
+        page_count=s.page_count,
+        media_type=s.media_type,
+        sections=sections,
+        blocks=blocks,
+        tables=tuple(load_tables(conn, s.id)),
+        warnings=s.warnings,
+        versions=s.versions,
+        size=s.size,
+        metadata=s.metadata,
     )
 
 
 def load_tables(conn: sqlite3.Connection, document_id: str) -> list[Table]:
     """A document's tables in order."""
-    return [_table(r) for r in conn.execute(
-        "SELECT * FROM doc_tables WHERE document_id=? ORDER BY idx", (document_id,))]
+    return [
+        _table(r)
+        for r in conn.execute(
+            "SELECT * FROM doc_tables WHERE document_id=? ORDER BY idx", (document_id,)
+        )
+    ]
 
 
 def load_table(conn: sqlite3.Connection, tid: str) -> tuple[str, Table]:
@@ -212,22 +305,38 @@ def load_table(conn: sqlite3.Connection, tid: str) -> tuple[str, Table]:
 
 
 def _table(r: sqlite3.Row) -> Table:
-    return Table(index=r["idx"], rows=_tuple(r["rows"]), pages=_tuple(r["pages"]),
-                 section_path=_tuple(r["section_path"]), header_rows=r["header_rows"],
-                 caption=r["caption"],
-                 bbox=_tuple(r["bbox"]) if r["bbox"] else None)  # type: ignore[arg-type]
+    return Table(
+        index=r["idx"],
+        rows=_tuple(r["rows"]),
+        pages=_tuple(r["pages"]),
+        section_path=_tuple(r["section_path"]),
+        header_rows=r["header_rows"],
+        caption=r["caption"],
+        bbox=_tuple(r["bbox"]) if r["bbox"] else None,
+    )
 
 
 def row_to_item(r: sqlite3.Row) -> Item:
     """Rebuild an Item from its row."""
     return Item(
-        id=r["id"], document_id=r["document_id"], kind=r["kind"], text=r["text"],
-        pages=_tuple(r["pages"]), section_path=_tuple(r["section_path"]), label=r["label"],
-        addressee=r["addressee"], priority=r["priority"], resources=r["resources"],
-        timing=r["timing"], condition=r["condition"], parent_id=r["parent_id"],
+        id=r["id"],
+        document_id=r["document_id"],
+        kind=r["kind"],
+        text=r["text"],
+        pages=_tuple(r["pages"]),
+        section_path=_tuple(r["section_path"]),
+        label=r["label"],
+        addressee=r["addressee"],
+        priority=r["priority"],
+        resources=r["resources"],
+        timing=r["timing"],
+        condition=r["condition"],
+        parent_id=r["parent_id"],
         fields=_tuple(r["fields"]),
-        occurrences=tuple(Occurrence(pages=tuple(o[0]), section_path=tuple(o[1]), text=o[2])
-                          for o in json.loads(r["occurrences"])),
+        occurrences=tuple(
+            Occurrence(pages=tuple(o[0]), section_path=tuple(o[1]), text=o[2])
+            for o in json.loads(r["occurrences"])
+        ),
         tags=tuple(Tag(kind=t[0], value=t[1], evidence=t[2]) for t in json.loads(r["tags"])),
     )
 

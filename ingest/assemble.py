@@ -13,8 +13,14 @@ from dataclasses import replace
 
 from .records import HEADING, TABLE, Block, Document, Section, Table
 
-_FR = set("le la les des du de et est une un pour dans sur par avec qui que aux au pas ont été sont".split())
-_EN = set("the of and to in is for on with that by this are was were be from has have not".split())
+_FR = frozenset(
+    {"le", "la", "les", "des", "du", "de", "et", "est", "une", "un", "pour", "dans", "sur"}
+    | {"par", "avec", "qui", "que", "aux", "au", "pas", "ont", "été", "sont"}
+)
+_EN = frozenset(
+    {"the", "of", "and", "to", "in", "is", "for", "on", "with", "that", "by", "this"}
+    | {"are", "was", "were", "be", "from", "has", "have", "not"}
+)
 _WORD = re.compile(r"[a-zà-ÿ]+")
 
 
@@ -47,8 +53,8 @@ def build_document(
 ) -> Document:
     """Assemble a Document, computing sections and section paths from heading blocks."""
     stack: list[tuple[int, str]] = []  # (level, title) of open headings
-    open_sections: list[dict[str, object]] = []
-    sections: list[dict[str, object]] = []
+    open_sections: list[int] = []  # indexes into `sections` of the open headings
+    sections: list[Section] = []
     placed: list[Block] = []
     table_paths: dict[int, tuple[str, ...]] = {}
     last_page = 1
@@ -63,14 +69,15 @@ def build_document(
             title_text = " ".join(block.text.split())
             stack.append((level, title_text))
             path = tuple(t for _, t in stack)
-            section = {"title": title_text, "level": len(stack), "start": first_page,
-                       "end": last_page, "path": path, "number": _number_of(title_text)}
-            sections.append(section)
-            open_sections.append(section)
+            sections.append(
+                Section(title_text, len(stack), first_page, last_page, path, _number_of(title_text))
+            )
+            open_sections.append(len(sections) - 1)
             placed.append(replace(block, section_path=path, level=len(stack)))
             continue
-        for section in open_sections:
-            section["end"] = max(int(section["end"]), last_page)  # type: ignore[call-overload]
+        for i in open_sections:  # every open section extends to this block's last page
+            if sections[i].page_end < last_page:
+                sections[i] = replace(sections[i], page_end=last_page)
         path = tuple(t for _, t in stack)
         if block.kind == TABLE and block.table_index is not None:
             table_paths[block.table_index] = path
@@ -78,14 +85,7 @@ def build_document(
     stamped_tables = tuple(
         replace(t, section_path=table_paths.get(t.index, t.section_path)) for t in tables
     )
-    outline = tuple(
-        Section(
-            title=str(s["title"]), level=int(s["level"]),  # type: ignore[call-overload]
-            page_start=int(s["start"]), page_end=int(s["end"]),  # type: ignore[call-overload]
-            path=s["path"], number=str(s["number"]),  # type: ignore[arg-type]
-        )
-        for s in sections
-    )
+    outline = tuple(sections)
     body = "\n".join(b.text for b in placed if b.kind != TABLE)
     return Document(
         id=sha256(data),

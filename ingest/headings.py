@@ -10,8 +10,13 @@ import re
 from dataclasses import dataclass
 
 _ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
-_SECTION = re.compile(r"^(SECTION|PARTIE|CHAPITRE|CHAPTER|PART)\s+(\d+|" + _ROMAN + r")\b\s*[:.\-–]?\s*", re.I)
-_ANNEX = re.compile(r"^(ANNEXE?S?|APPENDIX|APPENDICE)\s*(\d+|[A-Z]\b|" + _ROMAN + r")?\s*[:.\-–]?\s*", re.I)
+_SECTION = re.compile(
+    r"^(SECTION|PARTIE|CHAPITRE|CHAPTER|PART)\s+(\d+|" + _ROMAN + r")\b\s*[:.\-–]?\s*",
+    re.I,
+)
+_ANNEX = re.compile(
+    r"^(ANNEXE?S?|APPENDIX|APPENDICE)\s*(\d+|[A-Z]\b|" + _ROMAN + r")?\s*[:.\-–]?\s*", re.I
+)
 _ROMAN_NUM = re.compile(r"^(" + _ROMAN + r")\.\s+(?=\S)")
 _DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)\s+(?=\S)")
 _TOC_LEADER = re.compile(r"(\.{4,}|…{2,}|\t)\s*\d+\s*$")
@@ -53,9 +58,9 @@ def guess_heading(text: str, *, allow_plain_caps: bool = True) -> HeadingGuess |
         return None
     if m := _SECTION.match(line):
         return HeadingGuess(1, f"{m.group(1).upper()} {m.group(2)}", line)
-    if (m := _ANNEX.match(line)) and (m.group(2) or is_all_caps(line) or len(line) < 60):
-        if m.group(1)[0].isupper():
-            return HeadingGuess(1, ("Annexe " + (m.group(2) or "")).strip(), line)
+    annex = _ANNEX.match(line)
+    if annex and (annex.group(2) or is_all_caps(line) or len(line) < 60) and line[0].isupper():
+        return HeadingGuess(1, ("Annexe " + (annex.group(2) or "")).strip(), line)
     if (m := _ROMAN_NUM.match(line)) and m.group(1):
         return HeadingGuess(1, m.group(1), line)
     if m := _DECIMAL.match(line):

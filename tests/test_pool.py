@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pool_jobs import misbehave
+
 from ingest.pool import WorkerPool
 from ingest.readers import Limits, ReadOptions
-from pool_jobs import misbehave
 
 
 def run(names: list[str], tmp_path: Path, seconds: float = 3.0) -> dict[str, str]:

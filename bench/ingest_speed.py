@@ -1,0 +1,98 @@
+"""PDF ingestion speed: evalkb's reader vs a naive pdfplumber loop, side by side.
+
+Baseline: for every page `extract_text()` + `extract_tables()` (what a first script would
+do). Measured: `ingest.readers.read_bytes` (layout, headings, lists, tables, captions).
+Both run in this process over the same files (corpus/ and ../shared/reports when present),
+each file read into memory first so disk time is excluded. `--jobs N` adds a run of the
+reader over N worker processes (one file per task), as the lead's worker pool does.
+
+    .venv/bin/python bench/ingest_speed.py [--jobs 2] [--repeat 1] [files...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def default_files() -> list[Path]:
+    """Corpus PDFs plus the Cour des comptes reports when ../shared is present."""
+    files = sorted((ROOT / "corpus").glob("*.pdf"))
+    reports = ROOT.parent / "shared" / "reports"
+    if reports.exists():
+        files += sorted(reports.glob("*.pdf"))
+    return files
+
+
+def naive(data: bytes) -> int:
+    """The baseline: plain text and tables per page. Returns the page count."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.extract_tables()
+            page.close()
+        return len(pdf.pages)
+
+
+def ours(item: tuple[bytes, str]) -> int:
+    """evalkb's reader on one file. Returns the page count."""
+    from ingest.readers import read_bytes
+
+    return read_bytes(item[0], item[1]).page_count
+
+
+def main() -> None:
+    """Time both over the files and print pages/s side by side."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--jobs", type=int, default=1, help="also run the reader on N processes")
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    files = args.files or default_files()
+    items = [(p.read_bytes(), p.name) for p in files]
+    print(f"{len(files)} files; pages/s (higher is better), best of {args.repeat}")
+    print(f"{'file':45s} {'pages':>5s} {'naive':>8s} {'evalkb':>8s} {'ratio':>6s}")
+    tot_pages, tot_naive, tot_ours = 0, 0.0, 0.0
+    for data, name in items:
+        t_naive = t_ours = float("inf")
+        pages = 0
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            pages = naive(data)
+            t1 = time.perf_counter()
+            ours((data, name))
+            t2 = time.perf_counter()
+            t_naive, t_ours = min(t_naive, t1 - t0), min(t_ours, t2 - t1)
+        tot_pages += pages
+        tot_naive += t_naive
+        tot_ours += t_ours
+        print(
+            f"{name[:45]:45s} {pages:5d} {pages / t_naive:8.2f} {pages / t_ours:8.2f} "
+            f"{t_naive / t_ours:6.2f}"
+        )
+    print(
+        f"{'TOTAL (1 process)':45s} {tot_pages:5d} {tot_pages / tot_naive:8.2f} "
+        f"{tot_pages / tot_ours:8.2f} {tot_naive / tot_ours:6.2f}"
+    )
+    if args.jobs > 1:
+        t0 = time.perf_counter()
+        with Pool(args.jobs) as pool:
+            pages = sum(pool.map(ours, sorted(items, key=lambda i: -len(i[0])), chunksize=1))
+        wall = time.perf_counter() - t0
+        print(
+            f"{f'evalkb --jobs {args.jobs} (wall, incl. startup)':45s} {pages:5d} {'':8s} "
+            f"{pages / wall:8.2f} {tot_naive / wall:6.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

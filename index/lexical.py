@@ -1,0 +1,74 @@
+"""FTS5 BM25 search over normalised chunk text, with user queries made safe.
+
+A user query is never handed to FTS5 as syntax: it is reduced to normalised terms (letters
+and digits only) and each term or glossary phrase is double-quoted, then OR-ed. Quotes,
+apostrophes (l'OIT), parentheses, `*`, `-`, NEAR, OR and SQL fragments become plain words
+or vanish, so no query can raise an FTS5 syntax error.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from .textnorm import terms
+
+# On a large collection the OR query keeps its rarest terms and phrases while their summed
+# document frequency stays within POSTINGS_BUDGET: FTS5 scores every matching row, so frequent
+# terms (tiny BM25 weight) would dominate the query time. The rarest unit always stays, and a
+# collection whose whole query fits the budget (any small corpus) is never pruned.
+POSTINGS_BUDGET = 25_000
+
+
+def match_expression(
+    query: str, phrases: Sequence[Sequence[str]] = (), conn: sqlite3.Connection | None = None
+) -> str | None:
+    """The FTS5 MATCH string for a query (None when it has no searchable term).
+
+    With `conn`, very frequent terms are pruned on large collections (the rarest term stays).
+    """
+    units = list(dict.fromkeys([*((t,) for t in terms(query)), *(tuple(p) for p in phrases)]))
+    if conn is not None and units:
+        units = _prune(conn, units)
+    # terms are [^\W_]+ runs; strip quotes anyway, belt and braces
+    parts = ['"' + " ".join(u).replace('"', "") + '"' for u in units if u]
+    return " OR ".join(parts) if parts else None
+
+
+def _prune(conn: sqlite3.Connection, units: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    total = conn.execute("SELECT MAX(rowid) FROM chunks_fts").fetchone()[0] or 0
+    if total * len(units) <= POSTINGS_BUDGET:
+        return units
+    words = sorted({w for u in units for w in u})
+    marks = ",".join("?" * len(words))
+    try:
+        df = dict(
+            conn.execute(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", words)
+        )
+    except sqlite3.OperationalError:  # a development store made before chunks_vocab existed
+        return units
+    # a phrase costs about as much as its rarest word's postings
+    cost = {u: min(df.get(w, 0) for w in u) for u in units}
+    kept: list[tuple[str, ...]] = []
+    spent = 0
+    for unit in sorted(units, key=lambda u: cost[u]):
+        if kept and spent + cost[unit] > POSTINGS_BUDGET:
+            break
+        kept.append(unit)
+        spent += cost[unit]
+    return kept
+
+
+def lexical_search(
+    conn: sqlite3.Connection, match: str, where: str, args: Sequence[object], limit: int
+) -> list[tuple[int, float]]:
+    """(chunk num, score) best first; score is -BM25 so higher is better."""
+    sql = (
+        "SELECT f.rowid, bm25(chunks_fts) AS s FROM chunks_fts f"
+        + ("" if where == "1" else " JOIN chunks c ON c.num = f.rowid")
+        + " WHERE chunks_fts MATCH ?"
+        + ("" if where == "1" else f" AND {where}")
+        + " ORDER BY s LIMIT ?"
+    )
+    rows = conn.execute(sql, (match, *args, limit)).fetchall()
+    return [(int(r[0]), -float(r[1])) for r in rows]

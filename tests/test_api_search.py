@@ -1,0 +1,152 @@
+"""HTTP API search side: filters reach the service, hits carry citations, errors map to codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from test_api import assert_problem, make_client, populate
+
+from ingest.errors import InvalidQuery
+
+
+@pytest.fixture
+def stocked(kb, tmp_path: Path) -> dict[str, str]:
+    return populate(kb, tmp_path)
+
+
+@pytest.fixture
+def client(kb, stocked: dict[str, str]) -> Iterator[TestClient]:
+    with make_client(kb) as c:
+        yield c
+
+
+def test_search_passes_filters_and_completes_hits(
+    client: TestClient, kb, monkeypatch, stocked: dict[str, str]
+) -> None:
+    seen: dict[str, Any] = {}
+    doc_id = stocked["ilo-mali-2023.pdf"]
+
+    def fake_search(query: str, **kwargs: Any) -> list[dict[str, Any]]:
+        seen.update(kwargs, query=query)
+        return [
+            {
+                "id": "c1",
+                "scope": "passage",
+                "kind": "passage",
+                "text": "dialogue social",
+                "snippet": "…dialogue social…",
+                "document_id": doc_id,
+                "pages": [31],
+                "section_path": ["5. Leçons apprises et recommandations"],
+                "score": 0.5,
+            },
+            {  # shaped like index.search.Hit: chunk id, item id in `ref`, section as a tuple
+                "id": "chunk-9",
+                "scope": "item",
+                "kind": "recommendation",
+                "ref": "item-42",
+                "file_name": "ilo-mali-2023.pdf",
+                "document_id": doc_id,
+                "pages": (32, 33),
+                "section": ("5. Leçons", "5.2 Recommandations"),
+                "score": 0.4,
+            },
+        ]
+
+    monkeypatch.setattr(kb, "search", fake_search)
+    body = client.get(
+        "/search",
+        params={
+            "q": "dialogue social",
+            "scope": "passage",
+            "country": "Mali",
+            "year_from": 2020,
+            "year_to": 2024,
+            "document": "ilo",
+            "doc_type": "evaluation",
+            "organisation": "OIT",
+            "addressee": "x",
+            "theme": "t",
+            "language": "fr",
+            "limit": 5,
+            "offset": 5,
+            "mode": "lexical",
+            "expand": "false",
+        },
+    ).json()
+    assert seen == {
+        "query": "dialogue social",
+        "scope": "passage",
+        "kind": "",
+        "document": "ilo",
+        "doc_type": "evaluation",
+        "country": "Mali",
+        "year_from": 2020,
+        "year_to": 2024,
+        "organisation": "OIT",
+        "addressee": "x",
+        "theme": "t",
+        "language": "fr",
+        "k": 5,
+        "offset": 5,
+        "mode": "lexical",
+        "expand": False,
+    }
+    hit, item_hit = body["hits"]
+    assert item_hit["item_id"] == "item-42" and item_hit["document"] == "ilo-mali-2023.pdf"
+    assert item_hit["section"] == "5. Leçons > 5.2 Recommandations"
+    assert item_hit["url"].endswith("/file#page=32") and hit["item_id"] == ""
+    assert hit["document"] == "ilo-mali-2023.pdf" and hit["pages"] == [31]
+    assert hit["section"] == "5. Leçons apprises et recommandations"
+    assert hit["url"] == f"/documents/{doc_id}/file#page=31"
+    assert body["next_offset"] is None and body["offset"] == 5 and body["count"] == 2
+
+
+def test_search_errors(client: TestClient, kb, monkeypatch) -> None:
+    assert_problem(client.get("/search"), 422, "q")
+    assert_problem(client.get("/search?q=x&year_from=2024&year_to=2020"), 422, "year_from")
+    assert_problem(client.get("/search?q=x&scope=everything"), 422, "scope")
+    assert_problem(client.get("/search?q=x&limit=1000"), 422, "limit")
+    assert_problem(client.get("/search?q=%20%20"), 422, "empty")
+
+    def refuse(query: str, **kwargs: Any) -> list[dict[str, Any]]:
+        raise InvalidQuery("the query has no searchable words")
+
+    monkeypatch.setattr(kb, "search", refuse)
+    assert_problem(client.get("/search?q=le"), 422, "no searchable words")
+
+    def not_yet(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    monkeypatch.setattr(kb, "search", not_yet)
+    assert_problem(client.get("/search?q=justice"), 501, "not available")
+
+
+def test_similar_and_themes(client: TestClient, kb, monkeypatch, stocked: dict[str, str]) -> None:
+    other = client.get("/items?document=cisp-kafamuya-2024.pdf").json()["items"][0]
+    source = client.get("/items?kind=lesson").json()["items"][0]
+    monkeypatch.setattr(
+        kb, "similar", lambda item_id, k=10: [{**other, "scope": "item", "score": 0.7}][:k]
+    )
+    monkeypatch.setattr(
+        kb,
+        "themes",
+        lambda: [
+            {
+                "label": "coordination",
+                "members": [other["id"]],
+                "documents": [other["document"]],
+                "years": [2024],
+            }
+        ],
+    )
+    body = client.get(f"/items/{source['id']}/similar?k=3").json()
+    assert body["item_id"] == source["id"]
+    assert body["hits"][0]["document"] == "cisp-kafamuya-2024.pdf"
+    assert body["hits"][0]["document_id"] != source["document_id"]
+    assert_problem(client.get("/items/nope/similar"), 404, "no item")
+    assert client.get("/themes").json()[0]["label"] == "coordination"

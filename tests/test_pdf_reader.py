@@ -1,0 +1,217 @@
+"""The PDF reader on the corpus and the shared robustness files: outline with pages, running
+headers gone, lists and bold prefixes, hyphenation, tables out of the running text,
+encryption, scanned pages, broken files. Layout helpers are tested on synthetic words."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, shared
+
+from ingest import ocr
+from ingest.errors import FileTooLarge, IngestError, PasswordRequired
+from ingest.pdf_layout import join_hyphenated, list_marker, page_lines, strip_running_lines
+from ingest.readers import Limits, ReadOptions, read_path
+from ingest.records import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Document, Section
+
+ILO = "ilo-mali-slavery-final-evaluation-2023.pdf"
+EUTF = "eutf-tpml-mali-final-report-2021.pdf"
+ILO_HEADER = "Cette \"évaluation interne\" conformément aux types d'évaluation de l'OIT/EVAL, a"
+
+
+@cache
+def read(name: str) -> Document:
+    return read_path(CORPUS / name, ReadOptions(ocr=False))
+
+
+def section(doc: Document, prefix: str) -> Section:
+    return next(s for s in doc.sections if s.title.startswith(prefix))
+
+
+def test_ilo_lessons_section_found_on_its_page() -> None:
+    doc = read(ILO)
+    s = section(doc, "5.8. LECONS APPRISES ET BONNES PRATIQUES")
+    # The heading sits at the bottom of printed page 29 ("Page 29" footer); the lessons and
+    # the recommendation table run to page 32 where "VI. ANNEXES" starts.
+    assert (s.page_start, s.page_end) == (29, 32)
+    assert s.level == 2 and s.number == "5.8"
+    assert s.path == ("V. PRINCIPAUX RESULTATS", s.title)
+    lessons = [b for b in doc.blocks if b.text.startswith("LA.1.") and b.pages == (29,)]
+    assert len(lessons) == 1 and lessons[0].section_path[-1] == s.title
+
+
+def test_ilo_heading_levels() -> None:
+    doc = read(ILO)
+    levels = {s.title: s.level for s in doc.sections}
+    assert levels["III. CRITERES ET QUESTIONS D'EVALUATION"] == 1
+    assert levels["3.1 Pertinence, cohérence, et alignement stratégique du projet"] == 2
+    assert levels["2.2.1 L'approche programmatique"] == 3
+    assert levels["RESUME EXECUTIF"] == 1  # unnumbered: level of its font style
+    # No heading from the table of contents (page 2) or from inside tables.
+    assert not [s for s in doc.sections if s.page_start == 2 and s.title[:2] in ("5.", "II")]
+    assert not any(
+        b.kind == HEADING and b.text.startswith("Recommandations Adress") for b in doc.blocks
+    )
+
+
+def test_ilo_running_header_and_page_numbers_removed() -> None:
+    doc = read(ILO)
+    texts = [b.text for b in doc.blocks if b.kind != TABLE]
+    assert not [t for t in texts if re.fullmatch(r"Page \d+", t)]
+    assert not [t for t in texts if t == ILO_HEADER]
+    # The header sentence is real body text only on the cover page (twice there).
+    assert [b.pages for b in doc.blocks if b.text.startswith(ILO_HEADER)] == [(1,), (1,)]
+    assert not re.search(r"\bPage \d+\b", doc.text())
+
+
+def test_tables_kept_out_of_running_text() -> None:
+    doc = read(ILO)
+    table_blocks = [b for b in doc.blocks if b.kind == TABLE]
+    assert table_blocks and len(table_blocks) == len(doc.tables)
+    assert [b.table_index for b in table_blocks] == list(range(len(doc.tables)))
+    by_caption = {t.caption.split(":")[0].strip(): t for t in doc.tables if t.caption}
+    assert "Tableau 2" in by_caption and by_caption["Tableau 2"].pages == (19,)
+    assert by_caption["Tableau 2"].rows[0][:2] == ("Localités", "Féminin")
+    paragraphs = " ".join(b.text for b in doc.blocks if b.kind in (PARAGRAPH, LIST_ITEM))
+    assert "Localités Féminin Masculin" not in paragraphs
+    assert not any(b.kind == PARAGRAPH and b.text.startswith("Tableau 2 :") for b in doc.blocks)
+
+
+def test_eutf_bold_actor_prefixes_and_nested_lists() -> None:
+    doc = read(EUTF)
+    items = [b for b in doc.blocks if b.kind == LIST_ITEM]
+    oim = [b for b in items if b.bold_prefix.startswith("OIM :")]
+    assert len(oim) >= 8 and all(b.marker == "•" and b.text.startswith("OIM :") for b in oim)
+    aecid = [b for b in items if b.bold_prefix.startswith("AECID :")]
+    assert aecid and aecid[0].pages == (27,)
+    assert any(b.level == 1 for b in items) and any(b.level == 0 for b in items)
+    heading = section(doc, "3.2.1. Organisation des retours volontaires")
+    assert heading.title.endswith("depuis le Mali") and heading.level == 3
+
+
+def test_hyphenation_repair() -> None:
+    assert join_hyphenated("le pro-", "gramme national", set()) == "le programme national"
+    assert join_hyphenated("frontière Mali-", "Niger", set()) == "frontière Mali-Niger"
+    assert (
+        join_hyphenated("pesanteurs socio-", "culturelles", set()) == "pesanteurs socio-culturelles"
+    )
+    assert join_hyphenated("la mise en œu-", "vre", {"mise-en"}) == "la mise en œuvre"
+    assert join_hyphenated("la sous-", "région", set()) == "la sous-région"
+    assert join_hyphenated("ab", "cd", set()) == "ab cd"
+    doc = read(ILO)
+    assert "socio-culturelles" in doc.text() and "co-organisation" in doc.text()
+
+
+def _w(text: str, x0: float, top: float, size: float = 10.0, font: str = "Serif") -> dict:
+    return {
+        "text": text,
+        "x0": x0,
+        "x1": x0 + 6 * len(text),
+        "top": top,
+        "bottom": top + size,
+        "size": size,
+        "fontname": font,
+    }
+
+
+def test_two_columns_read_left_then_right() -> None:
+    words = [_w("TITRE COMMUN DE LA PAGE ENTIERE", 150, 40, 14)]
+    for i in range(12):
+        top = 80 + 14 * i
+        words += [
+            _w(f"gauche{i:02d}", 60, top),
+            _w("texte", 110, top),
+            _w("suite", 150, top),
+            _w("encore", 190, top),
+        ]
+        words += [
+            _w(f"droite{i:02d}", 320, top),
+            _w("texte", 370, top),
+            _w("suite", 410, top),
+            _w("encore", 450, top),
+        ]
+    lines = page_lines(words, 1, 595.0)
+    order = [ln.text.split()[0] for ln in lines]
+    assert order[0] == "TITRE"
+    assert order[1:13] == [f"gauche{i:02d}" for i in range(12)]
+    assert order[13:] == [f"droite{i:02d}" for i in range(12)]
+
+
+def test_running_lines_and_list_markers_on_synthetic_pages() -> None:
+    pages = []
+    for n in range(1, 5):
+        words = [
+            _w("Rapport", 60, 20),
+            _w("annuel", 110, 20),
+            _w(str(n), 300, 800),
+            _w("Corps", 60, 300),
+        ]
+        pages.append((page_lines(words, n, 595.0), 842.0))
+    assert strip_running_lines(pages) == 8
+    assert all([ln.text for ln in lines] == ["Corps"] for lines, _ in pages)
+    assert list_marker([_w("\uf0b7", 60, 0), _w("OIM", 80, 0)]) == ("•", 1)
+    assert list_marker([_w("a)", 60, 0), _w("texte", 80, 0)]) == ("a)", 1)
+    assert list_marker([_w("Texte", 60, 0), _w("suite", 90, 0)]) == ("", 0)
+
+
+def test_cour_des_comptes_report_reads() -> None:
+    doc = read_path(shared("reports", "sn_CC_2022_GOREE.pdf"), ReadOptions(ocr=False))
+    assert doc.page_count == 64 and not doc.warnings  # the dotted TOC is not "garbled"
+    assert doc.language == "fr" and len(doc.sections) > 5
+    assert not re.search(r"(?m)^\d{1,2}$", doc.text())  # page numbers gone
+
+
+def test_encrypted_pdfs_need_their_password() -> None:
+    aes = shared("robustness", "pdfminer_aes-128.pdf")
+    with pytest.raises(PasswordRequired, match="password required: the PDF is encrypted"):
+        read_path(aes)
+    with pytest.raises(PasswordRequired, match="pass --password"):
+        read_path(aes, ReadOptions(password="wrong"))
+    assert "Secret!" in read_path(aes, ReadOptions(password="foo")).text()
+    doc = read_path(
+        shared("robustness", "pdfplumber_password-example.pdf"), ReadOptions(password="test")
+    )
+    assert doc.page_count == 4 and "backup" in doc.text().lower()
+
+
+def test_scanned_page_warned_without_ocr() -> None:
+    doc = read_path(shared("robustness", "docling_ocr_test_scanned.pdf"), ReadOptions(ocr=False))
+    assert doc.page_count == 1 and doc.text() == ""
+    assert any("page 1 has no text layer (scanned?)" in w for w in doc.warnings)
+
+
+def test_scanned_page_warns_when_tesseract_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    doc = read_path(shared("robustness", "camelot_image.pdf"))
+    assert any("OCR not available: install tesseract-ocr" in w for w in doc.warnings)
+
+
+@pytest.mark.skipif(not ocr.available(), reason="tesseract-ocr (fra+eng) not installed")
+def test_scanned_page_read_by_ocr() -> None:
+    doc = read_path(shared("robustness", "docling_ocr_test_scanned.pdf"))
+    assert "Docling" in doc.text() and "tesseract" in dict(doc.versions)
+    assert any("text read by OCR" in w for w in doc.warnings)
+
+
+def test_broken_files_give_reasons() -> None:
+    with pytest.raises(IngestError, match="the PDF has no pages"):
+        read_path(shared("robustness", "qpdf_empty.pdf"))
+    with pytest.raises(IngestError, match="recursion"):
+        read_path(shared("robustness", "qpdf_append-xref-loop.pdf"))
+    with pytest.raises(IngestError, match="no page could be read"):
+        read_path(shared("robustness", "pdfjs_poppler-395-0-fuzzed.pdf"))
+    assert read_path(shared("robustness", "qpdf_pages-loop.pdf")).text() == "Potato"
+    with pytest.raises(FileTooLarge, match="67 pages"):
+        read_path(CORPUS / ILO, ReadOptions(limits=Limits(max_pages=10)))
+
+
+def test_versions_recorded() -> None:
+    versions = dict(read(ILO).versions)
+    assert versions["pdfplumber"] and versions["pdfminer.six"] and "tesseract" not in versions
+
+
+def test_corpus_path_exists() -> None:
+    assert Path(CORPUS / ILO).exists()

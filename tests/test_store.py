@@ -1,0 +1,106 @@
+"""The store: round trip, one transaction per document, replacement, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from index import store
+from index.migrations import MIGRATIONS, current_version
+from ingest.assemble import build_document
+from ingest.errors import NotFound
+from ingest.pipeline import Parsed
+from ingest.records import HEADING, PARAGRAPH, TABLE, Block, Item, Occurrence, Table, Tag
+
+
+def tiny_parsed(data: bytes, name: str = "report.txt") -> Parsed:
+    blocks = [
+        Block(HEADING, "5.8. LECONS APPRISES", (3,), (), level=2),
+        Block(PARAGRAPH, "Le dialogue social renforce la durabilité.", (3,), ()),
+        Block(TABLE, "", (4,), (), table_index=0),
+    ]
+    tables = [Table(0, (("Recommandations", "Priorité"), ("Former les juges", "Haute")), (4,))]
+    doc = build_document(
+        data=data, file_name=name, media_type="text", blocks=blocks, tables=tables, page_count=4
+    )
+    item = Item(
+        id=f"{doc.id[:8]}-i1",
+        document_id=doc.id,
+        kind="lesson",
+        text="Le dialogue social renforce la durabilité.",
+        pages=(3,),
+        section_path=("5.8. LECONS APPRISES",),
+        label="LA.1",
+        occurrences=(Occurrence((3,), ("5.8. LECONS APPRISES",)),),
+        tags=(Tag("criterion", "sustainability", "durabilité"),),
+    )
+    return Parsed(doc, (item,), "test-1")
+
+
+def write(kb, tmp_path: Path, content: bytes, name: str = "report.txt"):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_bytes(content)
+    return kb._store(path, tiny_parsed(content, name))
+
+
+def test_round_trip(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    outcome = write(kb, tmp_path, b"version one")
+    assert outcome.status == "ingested"
+    doc = kb.document("report.txt")
+    assert doc.sections[0].title == "5.8. LECONS APPRISES" and doc.sections[0].page_start == 3
+    assert doc.blocks[1].section_path == ("5.8. LECONS APPRISES",)
+    assert doc.tables[0].rows[1] == ("Former les juges", "Haute")
+    assert doc.tables[0].section_path == ("5.8. LECONS APPRISES",)
+    [item] = kb.items(kind="lesson")
+    assert item.label == "LA.1" and item.tags[0].value == "sustainability"
+    assert kb.item(item.id[:6]) == item
+    assert (kb.home / "files" / f"{doc.id}.txt").read_bytes() == b"version one"
+
+
+def test_same_bytes_is_a_no_op(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write(kb, tmp_path, b"same")
+    assert write(kb, tmp_path, b"same").status == "unchanged"
+    assert len(kb.documents()) == 1
+
+
+def test_changed_file_at_same_path_replaces_old_version(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = write(kb, tmp_path, b"version one")
+    second = write(kb, tmp_path, b"version two")
+    assert second.replaced == (first.document_id,)
+    assert [d.id for d in kb.documents()] == [second.document_id]
+    assert not list((kb.home / "files").glob(f"{first.document_id}*"))
+    assert len(kb.items()) == 1
+
+
+def test_failure_mid_transaction_leaves_store_unchanged(kb, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    kept = write(kb, tmp_path, b"kept")
+
+    def explode(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error (simulated)")
+
+    monkeypatch.setattr(store, "write_items", explode)
+    outcome = write(kb, tmp_path, b"new bytes", name="other.txt")
+    assert outcome.status == "failed" and "simulated" in outcome.reason
+    assert [d.id for d in kb.documents()] == [kept.document_id]
+    assert kb.conn.execute("SELECT COUNT(*) FROM blocks").fetchone()[0] == 3
+    assert len(list((kb.home / "files").iterdir())) == 1
+
+
+def test_delete_and_unknown_ids(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    outcome = write(kb, tmp_path, b"to delete")
+    with pytest.raises(NotFound):
+        kb.summary("nothing-like-this")
+    kb.delete(outcome.document_id[:10])
+    assert kb.documents() == [] and kb.items() == []
+    assert kb.conn.execute("SELECT COUNT(*) FROM sections").fetchone()[0] == 0
+
+
+def test_migrations_are_numbered_and_applied(tmp_path: Path) -> None:
+    conn = store.connect(tmp_path)
+    numbers = [n for n, _ in MIGRATIONS]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert current_version(conn) == numbers[-1]
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.connect(tmp_path).close()  # reopening applies nothing twice

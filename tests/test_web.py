@@ -1,0 +1,177 @@
+"""The web page in a real headless Chromium: type a query, see grouped results, open an item."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_api import populate
+
+from api.schemas import item_dict
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fake_search_side(kb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deterministic search, similar and themes over the stored items (the page is under test,
+    not the ranking)."""
+
+    def hits(words: str, exclude_doc: str = "") -> list[dict[str, Any]]:
+        names = kb.file_names()
+        out = []
+        for item in kb.items():
+            if item.document_id == exclude_doc:
+                continue
+            if not words or any(w in item.text.lower() for w in words.lower().split()):
+                out.append(
+                    {
+                        **item_dict(item, names[item.document_id]),
+                        "scope": "item",
+                        "score": 1.0,
+                        "snippet": item.text,
+                    }
+                )
+        return out
+
+    def search(query: str, **kwargs: Any) -> list[dict[str, Any]]:
+        found = [h for h in hits(query) if not kwargs.get("kind") or h["kind"] == kwargs["kind"]]
+        if kwargs.get("scope") in ("all", "passage"):
+            first = found[0] if found else None
+            if first:
+                found.append(
+                    {
+                        "id": "p1",
+                        "scope": "passage",
+                        "kind": "passage",
+                        "text": "La coordination des acteurs reste faible.",
+                        "document_id": first["document_id"],
+                        "pages": [2],
+                        "section": "Résumé exécutif",
+                        "score": 0.4,
+                    }
+                )
+        return found[: kwargs.get("k", 10)]
+
+    def similar(item_id: str, k: int = 10) -> list[dict[str, Any]]:
+        return hits("", exclude_doc=kb.item(item_id).document_id)[:k]
+
+    monkeypatch.setattr(kb, "search", search)
+    monkeypatch.setattr(kb, "similar", similar)
+    monkeypatch.setattr(kb, "themes", lambda: [{"label": "coordination", "members": []}])
+
+
+@pytest.fixture
+def server(kb, tmp_path: Path, monkeypatch) -> Iterator[str]:
+    import uvicorn
+
+    from api.app import create_app
+
+    populate(kb, tmp_path)
+    fake_search_side(kb, monkeypatch)
+    port = free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(kb), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(server: str) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (/usr/bin/chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        tab = browser.new_page()
+        tab.errors = []
+        tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+        tab.set_default_timeout(15000)
+        yield tab
+        browser.close()
+
+
+def test_search_results_and_item_view(page: Any, server: str) -> None:
+    page.goto(server + "/")
+    page.wait_for_function("document.querySelectorAll('#document option').length === 3")
+    assert "2 document(s)" in page.text_content("#stats")
+
+    page.fill("#q", "coordination juges")
+    page.press("#q", "Enter")
+    page.wait_for_selector("#group-recommendation .hit")
+    groups = page.eval_on_selector_all(".group h2", "els => els.map(e => e.textContent)")
+    assert groups == ["Recommendations (2)", "Passages (1)"]
+    first = page.locator("#group-recommendation .hit").first
+    assert "Former les juges" in first.text_content() or "coordination" in first.text_content()
+    meta = page.locator("#group-recommendation .hit .meta").all_text_contents()
+    assert any("ilo-mali-2023.pdf" in m and "Ministère de la Justice" in m for m in meta)
+    assert any("5. Leçons apprises" in m for m in meta)
+    link = page.locator("#group-recommendation .page-link").first.get_attribute("href")
+    assert link and "/file#page=" in link
+    pdf = page.request.get(server + link.split("#")[0])
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert "kind" not in page.get_attribute("#export-csv", "href")
+
+    # filter by kind: the export link follows the filter
+    page.select_option("#kind", "recommendation")
+    page.press("#q", "Enter")
+    page.wait_for_function("!document.querySelector('#group-passage')")
+    assert "kind=recommendation" in page.get_attribute("#export-csv", "href")
+
+    # open an item: its text, citations with page links, similar items from other reports
+    page.click("#group-recommendation .open-item >> text=Former les juges")
+    page.wait_for_selector("#item-text")
+    assert page.text_content("#item-text") == "Former les juges au droit du travail."
+    citations = page.locator("#item-citations a").evaluate_all("els => els.map(e => e.href)")
+    assert [c.split("#")[1] for c in citations] == ["page=32", "page=2"]
+    page.wait_for_selector("#item-similar .hit")
+    assert "cisp-kafamuya-2024.pdf" in page.text_content("#item-similar")
+    assert "ilo-mali-2023.pdf" not in page.text_content("#item-similar")
+
+    page.click("#back")
+    page.wait_for_selector("#results .hit")
+    assert page.is_hidden("#item")
+    assert page.errors == []
+
+
+def test_filters_without_words_list_items_and_errors_show(page: Any, server: str) -> None:
+    page.goto(server + "/")
+    page.select_option("#kind", "lesson")
+    page.click("#go")
+    page.wait_for_selector("#group-lesson .hit")
+    assert page.locator(".hit").count() == 1
+    page.fill("#q", "x")
+    page.fill("#year_from", "2024")
+    page.fill("#year_to", "2020")
+    page.click("#go")
+    page.wait_for_selector("#message.error")
+    assert "year_from" in page.text_content("#message")
+    assert page.errors == []
