@@ -184,10 +184,10 @@ def eval_piaf(embedder: SentenceTransformerEmbedder, limit: int) -> None:
             )
     searcher = Searcher(conn, home, embedder)
     qids = sorted(q for q in qrels if q in queries)[:limit]
-    qv = {
-        e: embedder.encode([searcher_text(searcher, queries[q], e) for q in qids], 128)
-        for e in (False, True)
-    }
+    texts = {e: [searcher_text(searcher, queries[q], e) for q in qids] for e in (False, True)}
+    unique = sorted(set(texts[False]) | set(texts[True]))
+    encoded = dict(zip(unique, embedder.encode(unique, 128), strict=True))
+    qv = {e: np.stack([encoded[t] for t in texts[e]]) for e in (False, True)}
     print(f"\n== PIAF: {len(corpus)} paragraphs, {len(qids)} queries")
     print(f"{'mode':<17}{'nDCG@10':>9}{'R@10':>8}")
     for label, mode, expand in MODES:

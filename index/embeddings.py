@@ -76,7 +76,11 @@ class SentenceTransformerEmbedder:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
 
+                # the weight-loading bar is noise on every command; keep real errors
+                hf_logging.disable_progress_bar()
+                hf_logging.set_verbosity_error()
                 model = SentenceTransformer(self._path, device=self._device)
                 getdim = (
                     getattr(model, "get_embedding_dimension", None)

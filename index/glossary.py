@@ -31,6 +31,8 @@ class Glossary:
 
     def __init__(self, entries: Sequence[tuple[Sequence[str], Sequence[str]]]) -> None:
         self.entries = [(tuple(en), tuple(fr)) for en, fr in entries]
+        # normalised form of every variant, computed once (expansion runs per query)
+        self._keys = [[(tuple(terms(v)), v) for v in (*en, *fr)] for en, fr in self.entries]
         # key: normalised phrase → list of entry indexes it belongs to
         self._index: dict[tuple[str, ...], list[int]] = {}
         for i, (en, fr) in enumerate(self.entries):
@@ -78,9 +80,7 @@ class Glossary:
         phrases: list[tuple[str, ...]] = []
         words: list[str] = []
         for idx in dict.fromkeys(found):
-            en, fr = self.entries[idx]
-            for variant in (*en, *fr):
-                key = tuple(terms(variant))
+            for key, variant in self._keys[idx]:
                 if key and key not in matched and key not in phrases:
                     phrases.append(key)
                     words.append(variant)

@@ -17,7 +17,7 @@ from .textnorm import terms
 # document frequency stays within POSTINGS_BUDGET: FTS5 scores every matching row, so frequent
 # terms (tiny BM25 weight) would dominate the query time. The rarest unit always stays, and a
 # collection whose whole query fits the budget (any small corpus) is never pruned.
-POSTINGS_BUDGET = 25_000
+POSTINGS_BUDGET = 8_000
 
 
 def match_expression(

@@ -201,28 +201,26 @@ class Searcher:
             args = [*args, exclude_document]
         if where == "1":
             return cache.search(qv, k)
-        rows = self.conn.execute(
-            f"SELECT c.num, c.vector FROM chunks c WHERE {where} AND c.vector IS NOT NULL"
-            f" LIMIT {EXACT_LIMIT + 1}",
-            args,
-        ).fetchall()
-        if not rows:
+        # The filter reads only the covering index (chunks_filters); vectors are fetched only
+        # for a small allowed set, scored exactly; a large one goes to FAISS as a selector.
+        allowed = np.fromiter(
+            (r[0] for r in self.conn.execute(f"SELECT c.num FROM chunks c WHERE {where}", args)),
+            dtype=np.int64,
+        )
+        if not len(allowed):
             return []
-        if len(rows) <= EXACT_LIMIT:
-            # Small allowed set: exact scores are cheaper than a FAISS selector pass.
+        if len(allowed) <= EXACT_LIMIT:
+            rows = self.conn.execute(
+                "SELECT num, vector FROM chunks WHERE num IN (SELECT value FROM json_each(?))"
+                " AND vector IS NOT NULL",
+                (json.dumps(allowed.tolist()),),
+            ).fetchall()
+            if not rows:
+                return []
             mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
             scores = mat.reshape(len(rows), -1) @ qv.astype(np.float32)
             order = np.argsort(-scores)[:k]
             return [(int(rows[i][0]), float(scores[i])) for i in order]
-        allowed = np.fromiter(
-            (
-                r[0]
-                for r in self.conn.execute(
-                    f"SELECT c.num FROM chunks c WHERE {where} AND c.vector IS NOT NULL", args
-                )
-            ),
-            dtype=np.int64,
-        )
         return cache.search(qv, k, allowed)
 
     def _hits(self, ranked: Sequence[tuple[int, float]], stems: set[str]) -> list[Hit]:

@@ -1,8 +1,7 @@
 """Table detection on PDF pages: ruled tables and borderless tables.
 
 `extract_page_tables` finds ruled tables with pdfplumber's line strategy, then looks for
-borderless tables among the remaining words by column alignment (shared whitespace gutters),
-with filters against two-column prose and bulleted lists.
+borderless tables among the remaining words by column alignment (`pdf_borderless`).
 Merging of page-split tables lives in `pdf_table_merge` (re-exported here).
 """
 
@@ -12,11 +11,20 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .pdf_borderless import (
+    NUMERIC_RE,
+    BBox,
+    Word,
+    block_table,
+    borderless_tables,
+    join_words,
+    norm,
+    segments,
+    text_lines,
+)
+
 if TYPE_CHECKING:
     import pdfplumber.page
-
-BBox = tuple[float, float, float, float]
-Word = dict[str, Any]
 
 # Line strategy with a little snapping: Word exports draw cell borders as separate segments.
 RULED_SETTINGS = {
@@ -28,9 +36,6 @@ RULED_SETTINGS = {
     "edge_min_length": 5,
 }
 CAPTION_RE = re.compile(r"^(tableau|table|tab\.)\s*[\dIVXivx]*\s*[:.\-–—]?", re.IGNORECASE)
-BULLET_RE = re.compile(r"^([•●▪■◦○·‣⁃➢➤✓✔►\-–—*o\uf000-\uf0ff]|\(?[0-9]{1,2}[.)]|\(?[a-zA-Z][.)])$")
-NUMERIC_RE = re.compile(r"^[\s()+\-–−€$£%.,/:*0-9]+$")
-NOTE_RE = re.compile(r"^(sources?|notes?|nb|n\.b\.)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,35 +48,9 @@ class PageTable:
     header_rows: int = 1
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _inside(w: Word, box: BBox, pad: float = 0.0) -> bool:
     cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
     return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad
-
-
-def _text_lines(words: list[Word]) -> list[list[Word]]:
-    """Group words into visual lines (vertical overlap), each sorted left to right."""
-    lines: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        if lines:
-            last = lines[-1]
-            top = min(x["top"] for x in last)
-            bottom = max(x["bottom"] for x in last)
-            overlap = min(bottom, w["bottom"]) - max(top, w["top"])
-            if overlap > 0.5 * min(bottom - top, w["bottom"] - w["top"]):
-                last.append(w)
-                continue
-        lines.append([w])
-    for line in lines:
-        line.sort(key=lambda w: w["x0"])
-    return lines
-
-
-def _join(words: list[Word]) -> str:
-    return _norm(" ".join(w["text"] for line in _text_lines(words) for w in line))
 
 
 def _is_bold(w: Word) -> bool:
@@ -113,7 +92,7 @@ def _caption(lines: list[list[Word]], box: BBox) -> str:
         sorted(below, key=lambda ln: ln[0]["top"]),
     ):
         for ln in cands[:2]:
-            text = _norm(" ".join(w["text"] for w in ln))
+            text = norm(" ".join(w["text"] for w in ln))
             if CAPTION_RE.match(text) and len(text) > 6:
                 return text
     return ""
@@ -152,7 +131,7 @@ def _ruled_tables(
                     continue
                 cw = [w for w in inside if _inside(w, c)]
                 rw.extend(cw)
-                cells.append(_join(cw))
+                cells.append(join_words(cw))
             rows.append(cells)
             row_words.append(rw)
         ncols = max((len(r) for r in rows), default=0)
@@ -163,165 +142,6 @@ def _ruled_tables(
             continue
         found.append((box, rows, row_words))
     return found
-
-
-def _segments(line: list[Word]) -> list[list[Word]]:
-    """Split a line where the gap between words is wider than about one character height."""
-    segs = [[line[0]]]
-    for prev, w in zip(line, line[1:], strict=False):
-        height = max(prev["bottom"] - prev["top"], 4.0)
-        if w["x0"] - prev["x1"] > max(0.9 * height, 5.0):
-            segs.append([w])
-        else:
-            segs[-1].append(w)
-    return segs
-
-
-def _columns(rows: list[list[list[Word]]], min_gap: float) -> list[tuple[float, float]]:
-    """Column x-ranges: runs covered by segments of most rows, split by shared gutters.
-
-    A gutter may be crossed by one row in ten (a spanning label or header), so a single long
-    cell does not glue two columns together.
-    """
-    x_max = int(max(s[-1]["x1"] for segs in rows for s in segs)) + 2
-    cover = [0] * x_max
-    for segs in rows:
-        for s in segs:
-            for x in range(max(0, int(s[0]["x0"])), int(s[-1]["x1"]) + 1):
-                cover[x] += 1
-    limit = max(1, len(rows) // 10)
-    cols: list[list[float]] = []
-    for x, c in enumerate(cover):
-        if c > limit or (c and len(rows) < 3):
-            if cols and x - cols[-1][1] <= min_gap:
-                cols[-1][1] = x
-            else:
-                cols.append([x, x])
-    return [(c[0], c[1] + 1.0) for c in cols]
-
-
-def _short(cell: str) -> bool:
-    return bool(NUMERIC_RE.match(cell)) or len(cell.split()) <= 3
-
-
-def _borderless(
-    lines: list[list[Word]], page_width: float
-) -> list[tuple[BBox, list[list[str]], list[list[Word]]]]:
-    """Borderless tables: runs of lines whose word segments share column gutters."""
-    segmented = [_segments(ln) for ln in lines]
-    if sum(len(s) >= 2 for s in segmented) < 2:
-        return []  # cheap exit: nothing on the page is laid out in columns
-    out = []
-    i = 0
-    while i < len(lines):
-        if len(segmented[i]) < 2:
-            i += 1
-            continue
-        # Grow a block of lines: multi-segment lines, with at most two single-segment
-        # lines in a row (wrapped cells, group labels) and no large vertical gap.
-        block = [i]
-        j = i + 1
-        singles = 0
-        while j < len(lines):
-            prev = lines[j - 1]
-            height = max(w["bottom"] - w["top"] for w in prev)
-            if lines[j][0]["top"] - max(w["bottom"] for w in prev) > 2.2 * height:
-                break
-            if len(segmented[j]) >= 2:
-                block.append(j)
-                singles = 0
-            else:
-                singles += 1
-                if singles > 2:
-                    break
-            j += 1
-        i = block[-1] + 1
-        table = _block_table(
-            [lines[k] for k in range(block[0], block[-1] + 1)],
-            [segmented[k] for k in block],
-            page_width,
-        )
-        if table:
-            out.append(table)
-    return out
-
-
-def _block_table(
-    block_lines: list[list[Word]], multi: list[list[list[Word]]], page_width: float
-) -> tuple[BBox, list[list[str]], list[list[Word]]] | None:
-    """Turn a block of lines into a table if its columns align; None for prose or lists."""
-    if len(multi) < 2:
-        return None
-    height = sorted(w["bottom"] - w["top"] for ln in block_lines for w in ln)[0]
-    cols = _columns(multi, max(height * 0.5, 2.0))
-    if len(cols) < 2:
-        return None
-
-    # Titles and captions above, notes below: lines in a single column or across gutters.
-    def outside(ln: list[Word], bottom: bool) -> bool:
-        segs = _segments(ln)
-        used = {
-            k
-            for sg in segs
-            for k, c in enumerate(cols)
-            if sg[0]["x0"] < c[1] and sg[-1]["x1"] > c[0]
-        }
-        crossing = any(
-            sum(sg[0]["x0"] < c[1] and sg[-1]["x1"] > c[0] for c in cols) > 1 for sg in segs
-        )
-        return len(used) < 2 or crossing or (bottom and bool(NOTE_RE.match(ln[0]["text"])))
-
-    while block_lines and outside(block_lines[0], False):
-        block_lines = block_lines[1:]
-    while block_lines and outside(block_lines[-1], True):
-        block_lines = block_lines[:-1]
-    rows: list[list[str]] = []
-    row_words: list[list[Word]] = []
-    for ln in block_lines:
-        cells: list[list[Word]] = [[] for _ in cols]
-        for w in ln:
-            cx = (w["x0"] + w["x1"]) / 2
-            k = min(
-                range(len(cols)),
-                key=lambda c: (
-                    0
-                    if cols[c][0] <= cx <= cols[c][1]
-                    else min(abs(cx - cols[c][0]), abs(cx - cols[c][1]))
-                ),
-            )
-            cells[k].append(w)
-        texts = [_join(c) for c in cells]
-        filled = [k for k, t in enumerate(texts) if t]
-        # A line filling only non-first columns right under a row continues that row's cells.
-        if rows and len(filled) == 1 and filled[0] > 0 and rows[-1][0] != "":
-            k = filled[0]
-            rows[-1][k] = _norm(rows[-1][k] + " " + texts[k])
-            row_words[-1].extend(ln)
-            continue
-        rows.append(texts)
-        row_words.append(list(ln))
-    texts_all = [c for r in rows for c in r if c]
-    ncols = len(cols)
-    multi_rows = sum(1 for r in rows if sum(bool(c) for c in r) >= 2)
-    if multi_rows < (2 if ncols >= 3 else 3):
-        return None
-    short = sum(_short(c) for c in texts_all) / len(texts_all)
-    if short < (0.6 if ncols == 2 else 0.4):
-        return None  # prose in columns (two-column page, side notes), not a table
-    first = [r[0] for r in rows if r[0]]
-    if first and sum(bool(BULLET_RE.match(c)) for c in first) * 2 >= len(first) and ncols <= 3:
-        return None  # a bulleted or numbered list
-    widths = [c[1] - c[0] for c in cols]
-    if ncols == 2 and min(widths) > 0.3 * page_width:
-        return None  # two text columns side by side
-    ws = [w for ln in block_lines for w in ln]
-    box = (
-        min(w["x0"] for w in ws),
-        min(w["top"] for w in ws),
-        max(w["x1"] for w in ws),
-        max(w["bottom"] for w in ws),
-    )
-    return box, rows, row_words
 
 
 def _overlap_y(a: BBox, b: BBox) -> float:
@@ -359,7 +179,7 @@ def extract_page_tables(
     rest = [w for w in words if not any(_inside(w, f[0], 1.0) for f in ruled)]
     width = float(page.width)
     found = []
-    for table in _borderless(_text_lines(rest), width):
+    for table in borderless_tables(text_lines(rest), width):
         box = table[0]
         if _is_figure(box, figures):
             continue
@@ -371,17 +191,15 @@ def extract_page_tables(
                 max(box[2], *(r[0][2] for r in near)),
                 max(box[3], *(r[0][3] for r in near)),
             )
-            inner = _text_lines([w for w in words if _inside(w, union, 1.0)])
-            redone = _block_table(
-                inner, [sg for ln in inner if len(sg := _segments(ln)) >= 2], width
-            )
+            inner = text_lines([w for w in words if _inside(w, union, 1.0)])
+            redone = block_table(inner, [sg for ln in inner if len(sg := segments(ln)) >= 2], width)
             if redone:
                 ruled = [r for r in ruled if not any(r is n for n in near)]
                 found.append(redone)
             continue
         found.append(table)
     found += ruled
-    lines = _text_lines(words)
+    lines = text_lines(words)
     tables = []
     for box, rows, row_words in sorted(found, key=lambda f: f[0][1]):
         tables.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from index import store
@@ -14,7 +15,7 @@ from ingest.records import PARAGRAPH, Block, Document, Item, Table, Tag
 def make_doc(
     doc_id: str,
     name: str,
-    paragraphs: list[tuple[tuple[str, ...], str, int]],
+    paragraphs: Sequence[tuple[tuple[str, ...], str, int]],
     tables: tuple[Table, ...] = (),
     language: str = "fr",
 ) -> Document:
