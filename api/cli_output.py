@@ -181,7 +181,7 @@ def print_items(items: Sequence[Item], names: Mapping[str, str], fmt: str) -> No
                 )
                 for r in records
             ],
-            [10, 13, 8, 30, 6, 20, 70],
+            [10, 14, 8, 30, 6, 20, 70],
         )
 
 

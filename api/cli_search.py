@@ -20,8 +20,18 @@ def _print_hits(hits: list[dict[str, Any]], fmt: str) -> None:
         return
     out.print_rows(
         ["SCORE", "SCOPE", "KIND", "DOCUMENT", "PAGES", "SECTION", "TEXT"],
-        [(f"{h['score']:.3f}", h["scope"], h["kind"], h["document"],
-          ",".join(map(str, h["pages"])), h["section"], h["snippet"]) for h in hits],
+        [
+            (
+                f"{h['score']:.3f}",
+                h["scope"],
+                h["kind"],
+                h["document"],
+                ",".join(map(str, h["pages"])),
+                h["section"],
+                h["snippet"],
+            )
+            for h in hits
+        ],
         [6, 7, 14, 30, 6, 24, 80],
     )
 
@@ -29,11 +39,21 @@ def _print_hits(hits: list[dict[str, Any]], fmt: str) -> None:
 def cmd_search(args: argparse.Namespace) -> int:
     """Hybrid search with filters."""
     hits = _kb().search(
-        args.query, scope=args.scope, kind=args.kind or "", document=args.document or "",
-        doc_type=args.type or "", country=args.country or "", year_from=args.year_from,
-        year_to=args.year_to, organisation=args.organisation or "",
-        addressee=args.addressee or "", theme=args.theme or "", language=args.language or "",
-        k=args.k, mode=args.mode, expand=not args.no_glossary,
+        args.query,
+        scope=args.scope,
+        kind=args.kind or "",
+        document=args.document or "",
+        doc_type=args.type or "",
+        country=args.country or "",
+        year_from=args.year_from,
+        year_to=args.year_to,
+        organisation=args.organisation or "",
+        addressee=args.addressee or "",
+        theme=args.theme or "",
+        language=args.language or "",
+        k=args.k,
+        mode=args.mode,
+        expand=not args.no_glossary,
     )
     _print_hits(hits, args.format)
     return 0
@@ -70,8 +90,11 @@ def add_search_commands(sub: Any) -> None:
     """Register search, similar, themes and reindex."""
     p = sub.add_parser("search", help="search passages, tables and items")
     p.add_argument("query")
-    p.add_argument("--scope", choices=["items", "passages", "tables", "all", "item", "passage",
-                                       "table"], default="all")
+    p.add_argument(
+        "--scope",
+        choices=["items", "passages", "tables", "all", "item", "passage", "table"],
+        default="all",
+    )
     p.add_argument("--kind", choices=["lesson", "good_practice", "recommendation"])
     p.add_argument("--document", help="id, id prefix or file name")
     p.add_argument("--type", help="document type, e.g. evaluation_report")

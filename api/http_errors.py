@@ -112,8 +112,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(EvalkbError)
     async def _domain(request: Request, exc: EvalkbError) -> JSONResponse:
-        detail = exc.reason if isinstance(exc, IngestError) else str(exc)
-        return problem(status_of(exc), detail, request.url.path)
+        # str() of an IngestError names the (sanitised) file and the reason
+        return problem(status_of(exc), str(exc), request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -30,7 +30,8 @@ class SearchMixin:
 
     def _init_search(self, embedder: Embedder | None) -> None:
         # The real model loads on first use (encode), not here: listing documents stays fast.
-        self.embedder: Embedder = embedder or SentenceTransformerEmbedder(self.settings.model or None)
+        model = self.settings.model or None
+        self.embedder: Embedder = embedder or SentenceTransformerEmbedder(model)
         self._local = threading.local()
         self.searcher = Searcher(self._read_conn, self.home, self.embedder)
 
@@ -38,8 +39,9 @@ class SearchMixin:
         """This thread's read connection (WAL: a consistent snapshot, never blocked by writes)."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.home / DB_NAME, check_same_thread=False,
-                                   isolation_level=None, timeout=30)
+            conn = sqlite3.connect(
+                self.home / DB_NAME, check_same_thread=False, isolation_level=None, timeout=30
+            )
             conn.row_factory = sqlite3.Row
             self._local.conn = conn
         return conn
@@ -49,8 +51,12 @@ class SearchMixin:
 
     def _index_rows(self, parsed: Parsed, prepared: indexer.Prepared) -> None:
         indexer.write_chunks(
-            self.conn, parsed.document, prepared.chunks, prepared.vectors,
-            items=parsed.items, model=(self.embedder.name, self.embedder.dim),
+            self.conn,
+            parsed.document,
+            prepared.chunks,
+            prepared.vectors,
+            items=parsed.items,
+            model=(self.embedder.name, self.embedder.dim),
         )
 
     def _unindex_rows(self, doc_id: str) -> None:
@@ -62,18 +68,42 @@ class SearchMixin:
     def _search_status(self) -> dict[str, object]:
         return self.searcher.status()
 
-    def search(self, query: str, *, scope: str = "all", kind: str = "", document: str = "",
-               doc_type: str = "", country: str = "", year_from: int | None = None,
-               year_to: int | None = None, organisation: str = "", addressee: str = "",
-               theme: str = "", language: str = "", k: int = 10, offset: int = 0,
-               mode: str = "hybrid", expand: bool = True) -> list[dict[str, Any]]:
+    def search(
+        self,
+        query: str,
+        *,
+        scope: str = "all",
+        kind: str = "",
+        document: str = "",
+        doc_type: str = "",
+        country: str = "",
+        year_from: int | None = None,
+        year_to: int | None = None,
+        organisation: str = "",
+        addressee: str = "",
+        theme: str = "",
+        language: str = "",
+        k: int = 10,
+        offset: int = 0,
+        mode: str = "hybrid",
+        expand: bool = True,
+    ) -> list[dict[str, Any]]:
         """Hits as dicts: id, scope, kind, text, snippet, document, document_id, pages,
         section, score (and item fields for item hits). Raises InvalidQuery on bad input."""
         scope = {"items": "item", "passages": "passage", "tables": "table"}.get(scope, scope)
-        filters = SearchFilters(scope=scope, kind=kind, document=document, doc_type=doc_type,
-                                country=country, year_from=year_from, year_to=year_to,
-                                organisation=organisation, addressee=addressee, theme=theme,
-                                language=language)
+        filters = SearchFilters(
+            scope=scope,
+            kind=kind,
+            document=document,
+            doc_type=doc_type,
+            country=country,
+            year_from=year_from,
+            year_to=year_to,
+            organisation=organisation,
+            addressee=addressee,
+            theme=theme,
+            language=language,
+        )
         hits = self.searcher.search(query, filters, k=k, mode=mode, offset=offset, expand=expand)
         return self._hit_dicts(hits)
 
@@ -96,16 +126,29 @@ class SearchMixin:
         items: dict[str, sqlite3.Row] = {}
         if refs:
             marks = ",".join("?" * len(refs))
-            items = {r["id"]: r for r in self._read_conn().execute(
-                f"SELECT id, addressee, priority, resources, timing, label FROM items"
-                f" WHERE id IN ({marks})", refs)}
+            items = {
+                r["id"]: r
+                for r in self._read_conn().execute(
+                    f"SELECT id, addressee, priority, resources, timing, label FROM items"
+                    f" WHERE id IN ({marks})",
+                    refs,
+                )
+            }
         out = []
         for h in hits:
             d: dict[str, Any] = {
-                "id": h.id, "scope": h.scope, "kind": h.kind, "text": h.text,
-                "snippet": h.snippet, "document": h.file_name, "document_id": h.document_id,
-                "pages": list(h.pages), "section": " > ".join(h.section),
-                "section_path": list(h.section), "score": h.score, "label": h.label,
+                "id": h.id,
+                "scope": h.scope,
+                "kind": h.kind,
+                "text": h.text,
+                "snippet": h.snippet,
+                "document": h.file_name,
+                "document_id": h.document_id,
+                "pages": list(h.pages),
+                "section": " > ".join(h.section),
+                "section_path": list(h.section),
+                "score": h.score,
+                "label": h.label,
             }
             if h.scope == "item":
                 d["item_id"] = h.ref

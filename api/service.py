@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index import store
+from index.embeddings import Embedder
 from ingest.assemble import sha256
 from ingest.errors import NotFound
 from ingest.pipeline import Parsed, parse_file
@@ -54,6 +55,9 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestOutcome
             )
         elif path.exists():
             files.append(path)
+        elif path.is_symlink():
+            reason = "broken or looping symbolic link"
+            missing.append(IngestOutcome(str(path), FAILED, reason=reason))
         else:
             missing.append(IngestOutcome(str(path), FAILED, reason="no such file or directory"))
     return files, missing
@@ -62,7 +66,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestOutcome
 class KnowledgeBase(SearchMixin):
     """Ingest, store, extract, index and query evaluation documents."""
 
-    def __init__(self, settings: Settings | None = None, embedder: object | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or get_settings()
         self.home = Path(self.settings.home)
         self.conn = store.connect(self.home)

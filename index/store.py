@@ -227,14 +227,21 @@ def _summary(r: sqlite3.Row) -> DocumentSummary:
 
 
 def resolve(conn: sqlite3.Connection, ref: str) -> DocumentSummary:
-    """Find one document by id, unique id prefix (≥ 4 hex digits) or file name."""
+    """Find one document by file name, unique id prefix (≥ 4 hex digits) or file-name start."""
     ref = ref.strip()
     rows = conn.execute("SELECT * FROM documents WHERE file_name = ?", (ref,)).fetchall()
     if not rows and len(ref) >= 4:
         like = ref.lower().replace("%", "").replace("_", "") + "%"
         rows = conn.execute("SELECT * FROM documents WHERE id LIKE ?", (like,)).fetchall()
+    if not rows and ref:  # a file-name prefix such as the stem "ilo-mali-slavery"
+        escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = conn.execute(
+            "SELECT * FROM documents WHERE file_name LIKE ? ESCAPE '\\'", (escaped + "%",)
+        ).fetchall()
     if not rows:
-        raise NotFound(f"no document matches {ref!r} (give an id, id prefix or file name)")
+        raise NotFound(
+            f"no document matches {ref!r} (give an id, id prefix, file name or its start)"
+        )
     if len(rows) > 1:
         names = ", ".join(r["file_name"] for r in rows[:5])
         raise NotFound(f"{ref!r} is ambiguous: it matches {len(rows)} documents ({names})")

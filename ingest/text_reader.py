@@ -12,16 +12,28 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field, replace
-from html.parser import HTMLParser
+from dataclasses import replace
 
 from .assemble import build_document
 from .headings import guess_heading, is_all_caps, is_toc_line
+from .html_text import BREAK_TAGS, flatten_html
 from .readers import ReadOptions
 from .records import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, Document, Table
+from .text_tables import guess_header_rows, is_tab_row, pad_rows, take_pipe_table, take_tab_table
+
+__all__ = [
+    "CAPTION",
+    "TABLE_CAPTION_MAX",
+    "clean_inline",
+    "decode_text",
+    "guess_header_rows",
+    "heading_level",
+    "pad_rows",
+    "read_text",
+    "split_bold_prefix",
+]
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?/?>")
-_BREAK_TAGS = {"br", "p", "div", "li", "ol", "ul", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
 _BOLD_LEAD = re.compile(r"^(\*{2,3}|__)(?=\S)(.+?)(?<=\S)\1(?!\*)\s*(.*)$")
 _BOLD = re.compile(r"(\*{2,3}|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
@@ -35,10 +47,8 @@ _BULLETS = set("-•▪◦●■□☐☒*+–✓✔➢►") | {"o"}
 _MARKER = re.compile(
     r"^([-•▪◦●■□☐☒*+–✓✔➢►]|o(?=\s)|\d{1,2}[.)](?!\d)|[a-z][.)]|[ivx]{1,4}\))\s+(?=\S)"
 )
-_PIPE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _DOT_LEADER = re.compile(r"(\.{4,}|…{2,})\s*\d*\s*$")
 CAPTION = re.compile(r"^(tableau|table)\b", re.I)
-_NUMERIC = re.compile(r"^[\d\s.,%$€()+\-/:]*$")
 
 TABLE_CAPTION_MAX = 300
 
@@ -56,7 +66,7 @@ def decode_text(data: bytes) -> str:
 def clean_inline(text: str, sep: str = " ") -> str:
     """Strip inline HTML tags and Markdown emphasis/links/escapes; collapse whitespace."""
     text = _AUTOLINK.sub(r"\1", text)
-    text = _TAG.sub(lambda m: sep if m.group(2).lower() in _BREAK_TAGS else "", text)
+    text = _TAG.sub(lambda m: sep if m.group(2).lower() in BREAK_TAGS else "", text)
     text = html.unescape(text)
     text = _LINK.sub(r"\1", text)
     text = _BOLD.sub(r"\2", text)
@@ -97,105 +107,6 @@ def heading_level(text: str, *, allow_plain_caps: bool = True) -> int:
     if not guess.number and len(line) > 85:
         return 0
     return guess.level
-
-
-def guess_header_rows(rows: list[tuple[str, ...]]) -> int:
-    """1 when the first row reads like column labels (short, non-numeric, mostly filled)."""
-    if len(rows) < 2:
-        return 0
-    first = rows[0]
-    filled = [c for c in first if c.strip()]
-    if len(filled) < max(1, len(first) // 2):
-        return 0
-    if any(len(c) > 80 or _NUMERIC.match(c) for c in filled):
-        return 0
-    return 1
-
-
-def pad_rows(rows: list[list[str]]) -> tuple[tuple[str, ...], ...]:
-    """Rows padded with '' to the widest row; columns empty in every row dropped."""
-    width = max((len(r) for r in rows), default=0)
-    full = [(r + [""] * width)[:width] for r in rows]
-    keep = [j for j in range(width) if any(r[j] for r in full)] or list(range(min(width, 1)))
-    return tuple(tuple(r[j] for j in keep) for r in full)
-
-
-@dataclass
-class _Segment:
-    """A flattened HTML piece: a text line (maybe a heading) or a table's rows."""
-
-    text: str = ""
-    heading: int = 0
-    list_item: bool = False
-    rows: list[list[str]] = field(default_factory=list)
-
-
-class _HtmlFlattener(HTMLParser):
-    """HTML → segments: block elements become lines, tables become row lists."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.segments: list[_Segment] = []
-        self._buf: list[str] = []
-        self._heading = 0
-        self._list_item = False
-        self._skip = 0
-        self._tables: list[list[list[str]]] = []
-        self._cell: list[str] | None = None
-
-    def _flush(self) -> None:
-        text = " ".join("".join(self._buf).split())
-        self._buf = []
-        if text and self._cell is not None:
-            self._cell.append(text)
-        elif text:
-            self.segments.append(_Segment(text, self._heading, self._list_item))
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "head", "title"):
-            self._skip += 1
-        elif tag == "table":
-            self._flush()
-            self._tables.append([])
-        elif tag == "tr" and self._tables:
-            self._tables[-1].append([])
-        elif tag in ("td", "th") and self._tables:
-            self._flush()
-            self._cell = []
-        elif tag in ("b", "strong") and self._cell is None:
-            self._buf.append("**")
-        elif tag in _BREAK_TAGS:
-            self._flush()
-            self._heading = int(tag[1]) if re.fullmatch(r"h[1-6]", tag) else self._heading
-            self._list_item = self._list_item or tag == "li"
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "head", "title"):
-            self._skip = max(0, self._skip - 1)
-        elif tag in ("td", "th") and self._tables and self._cell is not None:
-            self._flush()
-            if not self._tables[-1]:
-                self._tables[-1].append([])
-            self._tables[-1][-1].append(" ".join(self._cell))
-            self._cell = None
-        elif tag == "table" and self._tables:
-            rows = [r for r in self._tables.pop() if r]
-            if rows:
-                self.segments.append(_Segment(rows=rows))
-        elif tag in ("b", "strong") and self._cell is None:
-            self._buf.append("**")
-        elif tag in _BREAK_TAGS:
-            self._flush()
-            self._heading = 0
-            self._list_item = False
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self._buf.append(data)
-
-    def close(self) -> None:
-        super().close()
-        self._flush()
 
 
 class _Builder:
@@ -283,54 +194,6 @@ class _Builder:
         self.add(PARAGRAPH, text, bold_prefix=bold_prefix if rest else "")
 
 
-def _is_tab_row(line: str, in_table: bool) -> bool:
-    """A tab-table row has a tab after some text (or any tab once a table has started)."""
-    if "\t" not in line or not line.strip():
-        return False
-    return in_table or "\t" in line.strip()
-
-
-def _filled(cells: list[str]) -> int:
-    return sum(1 for c in cells if c.strip())
-
-
-def _take_tab_table(builder: _Builder, lines: list[str], i: int) -> int:
-    """Gather one tab table from line i; return the index of the first line after it.
-
-    A table ends at a text line without tabs or when the column count changes. A row with
-    only its first cell filled is a group label: it ends the table and becomes a paragraph.
-    A row with a single filled cell, not the first, right under another row (no blank line
-    between) carries that row's wrapped cell text and is merged into it.
-    """
-    rows: list[list[str]] = []
-    while i < len(lines):
-        row = lines[i].replace("\f", "").rstrip("\r ")
-        if not row.strip():
-            builder.page += lines[i].count("\f")
-            i += 1
-            continue
-        if not _is_tab_row(row, True):
-            break
-        cells = row.split("\t")
-        if len(cells) > 1 and cells[0].strip() and not any(c.strip() for c in cells[1:]):
-            if not rows:
-                builder.add_line(cells[0], markdown=False)
-                i += 1
-                continue
-            break
-        if rows and not cells[0].strip() and _filled(cells) == 1:
-            width = max(len(rows[-1]), len(cells))
-            prev, cells = rows[-1] + [""] * width, cells + [""] * width
-            rows[-1] = [" ".join(f"{prev[j]} {cells[j]}".split()) for j in range(width)]
-        else:
-            rows.append(cells)
-            builder.page += lines[i].count("\f")
-        i += 1
-    if rows:
-        builder.add_table(rows)
-    return i
-
-
 def _parse_lines(builder: _Builder, text: str, *, markdown: bool) -> None:
     """Walk the lines, gathering tab and pipe tables and classifying the rest."""
     lines = text.split("\n")
@@ -339,20 +202,12 @@ def _parse_lines(builder: _Builder, text: str, *, markdown: bool) -> None:
         line = lines[i]
         pages = line.count("\f")
         line = line.replace("\f", "")
-        if _is_tab_row(line, False):
-            i = _take_tab_table(builder, lines, i)
+        if is_tab_row(line, False):
+            i = take_tab_table(builder, lines, i)
             continue
         if line.lstrip().startswith("|") and line.rstrip().endswith("|"):
-            rows: list[list[str]] = []
-            header = 0
-            while i < len(lines) and lines[i].strip().startswith("|"):
-                row = lines[i].strip()
-                if _PIPE_SEP.match(row):
-                    header = len(rows)
-                else:
-                    rows.append([c.strip() for c in row.strip("|").split("|")])
-                i += 1
-            builder.add_table(rows, header_rows=min(header, 1))
+            rows, header, i = take_pipe_table(lines, i)
+            builder.add_table(rows, header_rows=header)
             continue
         builder.page += pages
         if line.strip():
@@ -363,10 +218,7 @@ def _parse_lines(builder: _Builder, text: str, *, markdown: bool) -> None:
 
 def _flatten_html(text: str, builder: _Builder) -> None:
     """Parse an HTML document's structure straight into blocks and tables."""
-    parser = _HtmlFlattener()
-    parser.feed(text)
-    parser.close()
-    for seg in parser.segments:
+    for seg in flatten_html(text):
         if seg.rows:
             builder.add_table(seg.rows)
         elif seg.heading:

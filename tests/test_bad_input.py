@@ -55,6 +55,13 @@ def test_wrong_types_named_with_reason(kb, stored, tmp_path: Path) -> None:  # t
     assert snapshot(kb) == before
 
 
+def test_looping_symlink_is_named(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    loop = tmp_path / "loop.pdf"
+    loop.symlink_to(loop)
+    [outcome] = kb.ingest([loop])
+    assert outcome.status == "failed" and "symbolic link" in outcome.reason
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
 def test_unreadable_path(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     locked = tmp_path / "locked.txt"

@@ -104,3 +104,13 @@ def test_migrations_are_numbered_and_applied(tmp_path: Path) -> None:
     assert current_version(conn) == numbers[-1]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.connect(tmp_path).close()  # reopening applies nothing twice
+
+
+def test_documents_resolve_by_file_name_start(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write(kb, tmp_path, b"one", name="ilo-mali-report.txt")
+    write(kb, tmp_path, b"two", name="ilo-niger-report.txt")
+    assert kb.summary("ilo-mali").file_name == "ilo-mali-report.txt"
+    with pytest.raises(NotFound, match="ambiguous"):
+        kb.summary("ilo-")
+    with pytest.raises(NotFound):
+        kb.summary("ilo_mali")  # LIKE wildcards in the reference are taken literally
