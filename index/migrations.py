@@ -136,6 +136,14 @@ MIGRATIONS: list[tuple[int, str]] = [
         END;
         """,
     ),
+    (
+        3,
+        # Pages of each table row, so an item read from a table row cites its own page
+        # rather than the whole table's span.
+        """
+        ALTER TABLE doc_tables ADD COLUMN row_pages TEXT NOT NULL DEFAULT '[]';
+        """,
+    ),
 ]
 
 

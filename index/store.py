@@ -138,7 +138,8 @@ def write_document(
         ],
     )
     conn.executemany(
-        "INSERT INTO doc_tables VALUES (?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO doc_tables (id, document_id, idx, rows, pages, section_path, header_rows,"
+        " caption, bbox, row_pages) VALUES (?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 table_id(doc.id, t.index),
@@ -150,6 +151,7 @@ def write_document(
                 t.header_rows,
                 t.caption,
                 _j(t.bbox) if t.bbox else None,
+                _j(t.row_pages),
             )
             for t in doc.tables
         ],
@@ -320,6 +322,7 @@ def _table(r: sqlite3.Row) -> Table:
         header_rows=r["header_rows"],
         caption=r["caption"],
         bbox=_tuple(r["bbox"]) if r["bbox"] else None,
+        row_pages=_tuple(r["row_pages"]),
     )
 
 

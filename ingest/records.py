@@ -63,6 +63,7 @@ class Table:
     header_rows: int = 1
     caption: str = ""
     bbox: BBox | None = None  # PDF only, on the first page
+    row_pages: tuple[tuple[int, ...], ...] = ()  # pages of each row (PDF), aligned with rows
 
     @property
     def header(self) -> tuple[str, ...]:

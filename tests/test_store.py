@@ -21,7 +21,14 @@ def tiny_parsed(data: bytes, name: str = "report.txt") -> Parsed:
         Block(PARAGRAPH, "Le dialogue social renforce la durabilité.", (3,), ()),
         Block(TABLE, "", (4,), (), table_index=0),
     ]
-    tables = [Table(0, (("Recommandations", "Priorité"), ("Former les juges", "Haute")), (4,))]
+    tables = [
+        Table(
+            0,
+            (("Recommandations", "Priorité"), ("Former les juges", "Haute")),
+            (4,),
+            row_pages=((4,), (4,)),
+        )
+    ]
     doc = build_document(
         data=data, file_name=name, media_type="text", blocks=blocks, tables=tables, page_count=4
     )
@@ -53,6 +60,7 @@ def test_round_trip(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert doc.blocks[1].section_path == ("5.8. LECONS APPRISES",)
     assert doc.tables[0].rows[1] == ("Former les juges", "Haute")
     assert doc.tables[0].section_path == ("5.8. LECONS APPRISES",)
+    assert doc.tables[0].row_pages == ((4,), (4,))
     [item] = kb.items(kind="lesson")
     assert item.label == "LA.1" and item.tags[0].value == "sustainability"
     assert kb.item(item.id[:6]) == item
