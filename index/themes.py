@@ -31,10 +31,57 @@ class Theme:
     cohesion: float  # mean cosine similarity of members to the cluster centre
 
 
+# Words every recommendation shares ("La Cour demande au maire de veiller à…"): they say who
+# and how, not what, so they never label a theme.
+_LEAD_IN = frozenset(
+    fold(w)
+    for w in [
+        "cour",
+        "demande",
+        "demandent",
+        "recommande",
+        "recommandons",
+        "recommandé",
+        "veiller",
+        "mettre",
+        "place",
+        "assurer",
+        "garantir",
+        "renforcer",
+        "améliorer",
+        "maire",
+        "ministre",
+        "ministère",
+        "directeur",
+        "directrice",
+        "général",
+        "générale",
+        "projet",
+        "projets",
+        "should",
+        "recommend",
+        "recommends",
+        "ensure",
+        "strengthen",
+        "improve",
+        "conformément",
+        "cadre",
+        "notamment",
+        "afin",
+    ]
+)
+
+
 def _label(texts: list[str], doc_freq: Counter[str], n_docs: int, top: int = 3) -> str:
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update({w for w in words(text) if len(w) > 3 and fold(w) not in STOPWORDS})
+        counts.update(
+            {
+                w
+                for w in words(text)
+                if len(w) > 3 and fold(w) not in STOPWORDS and fold(w) not in _LEAD_IN
+            }
+        )
     scored = sorted(counts, key=lambda w: -counts[w] * math.log(1 + n_docs / (1 + doc_freq[w])))
     return ", ".join(scored[:top])
 
