@@ -32,7 +32,8 @@ def search(
         ),
     ],
     scope: Annotated[
-        Literal["all", "item", "passage", "table"], Query(description="what to search")
+        Literal["all", "item", "passage", "table", "items", "passages", "tables"],
+        Query(description="what to search"),
     ] = "all",
     kind: Annotated[
         Literal["", "lesson", "good_practice", "recommendation"],

@@ -19,6 +19,17 @@ _ANNEX = re.compile(
 )
 _ROMAN_NUM = re.compile(r"^(" + _ROMAN + r")\.\s+(?=\S)")
 _DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)\s+(?=\S)")
+# Hyphen numbering of audit reports: "I-", "B-", "1-2-", "1-2-1-", "3.2.2.3-", "1.3. –",
+# "2-4-Recours", "1-2 - Organisation", "5-1 Manquements", "2-2. Niveau", "b)- Structure".
+_HYPHEN = re.compile(
+    r"^(?P<num>(?:\d{1,2}|[A-Za-z]|" + _ROMAN + r")(?:\s?[-.]\s?\d{1,2}){0,4})"
+    r"(?:\s?[.)]?\s?[-–]\s*|(?<=\d)\.?\s+|(?<=\d)\.\s*)(?=[A-ZÀ-ÖØ-Ý])"
+)
+_LABEL_LINE = re.compile(
+    r"^(recommandations?|recommendations?|conclusions?|observations?|constats?)\s*"
+    r"(n\s*[°º]|no\.?)?\s*\d{1,3}\s*[:.]?$",
+    re.I,
+)
 _TOC_LEADER = re.compile(r"(\.{4,}|…{2,}|\t)\s*\d+\s*$")
 _SENTENCE_END = re.compile(r"[;,]$|\?$")
 _LETTERS = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]")
@@ -33,6 +44,7 @@ class HeadingGuess:
     level: int
     number: str
     title: str
+    hyphen: bool = False  # numbered the audit way ("1-2-", "B-", "1.3. –")
 
 
 def is_toc_line(text: str) -> bool:
@@ -44,6 +56,66 @@ def is_all_caps(text: str) -> bool:
     """True when the line has several letters and none of them lower case."""
     letters = _LETTERS.findall(text)
     return len(letters) >= 4 and all(not c.islower() for c in letters)
+
+
+def is_label_line(text: str) -> bool:
+    """True for an item label alone on its line ("Recommandation n°3 :", "Conclusion n° 1")."""
+    return bool(_LABEL_LINE.match(" ".join(text.split())))
+
+
+def is_lead_in(text: str) -> bool:
+    """True for a sentence introducing what follows ("La Cour demande au maire de :")."""
+    line = " ".join(text.split())
+    return line.endswith(":") and len(line.split()) >= 3 and not is_label_line(line)
+
+
+def _hyphen_guess(line: str) -> HeadingGuess | None:
+    """Audit numbering: roman → 1, digits → their count, a letter → 2 (see nest_levels)."""
+    m = _HYPHEN.match(line)
+    if not m or not re.search(r"[-–)]", m.group(0)):
+        return None  # "2.1. Titre" is plain decimal numbering
+    parts = re.split(r"\s?[-.]\s?", m.group("num"))
+    head = parts[0]
+    if not head.isdigit() and len(parts) > 1:
+        return None  # "B-2" is a reference, not a numbering
+    if re.fullmatch(_ROMAN, head) and len(head) > 1 or head in ("I", "V", "X"):
+        level = 1
+    elif head.isalpha():
+        level = 2
+    else:
+        level = len(parts)
+    if head.isdigit() and len(parts) == 1 and not re.match(r"^\d{1,2}\s?[.)]?\s?[-–]", line):
+        return None  # "3 Personnes", "2. Objet": no hyphen, left to _DECIMAL
+    return HeadingGuess(level, ".".join(parts), line, hyphen=True)
+
+
+def nest_levels(guesses: list[HeadingGuess | None]) -> list[int | None]:
+    """Levels for a document's headings in order: lettered ones ("A-", "b)") sit one below
+    the numbered heading before them; the rest keep their own level (None when unnumbered).
+    """
+    out: list[int | None] = []
+    numbered = 0  # level of the last digit or roman heading
+    upper = 0  # level of the last capital-letter heading
+    letter = ""  # the last capital letter used as a number
+    for guess in guesses:
+        if guess is None or not guess.number:
+            out.append(guess.level if guess else None)
+            continue
+        head = guess.number.split(".")[0]
+        # "I-" / "V-" / "X-" right after "H-" / "U-" / "W-" are letters, not roman numerals
+        follows = len(head) == 1 and bool(letter) and ord(head) == ord(letter) + 1
+        if not (guess.hyphen and len(head) == 1 and head.isalpha()) or (
+            guess.level == 1 and not follows
+        ):
+            numbered, upper, letter = guess.level, 0, ""
+            out.append(guess.level)
+        elif head.isupper():
+            upper = min(numbered + 1, 6) if numbered else guess.level
+            letter = head
+            out.append(upper)
+        else:
+            out.append(min((upper or numbered) + 1, 6))
+    return out
 
 
 def guess_heading(text: str, *, allow_plain_caps: bool = True) -> HeadingGuess | None:
@@ -61,6 +133,8 @@ def guess_heading(text: str, *, allow_plain_caps: bool = True) -> HeadingGuess |
     annex = _ANNEX.match(line)
     if annex and (annex.group(2) or is_all_caps(line) or len(line) < 60) and line[0].isupper():
         return HeadingGuess(1, ("Annexe " + (annex.group(2) or "")).strip(), line)
+    if hyphen := _hyphen_guess(line):
+        return hyphen if not _SENTENCE_END.search(line) else None
     if (m := _ROMAN_NUM.match(line)) and m.group(1):
         return HeadingGuess(1, m.group(1), line)
     if m := _DECIMAL.match(line):

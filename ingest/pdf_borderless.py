@@ -83,6 +83,12 @@ def _columns(rows: list[list[list[Word]]], min_gap: float) -> list[tuple[float, 
     return [(c[0], c[1] + 1.0) for c in cols]
 
 
+def is_dash_list(rows: list[list[str]]) -> bool:
+    """A list drawn as a grid: every filled first cell is a lone bullet ("-", "•"), 2 or more."""
+    first = [r[0].strip() for r in rows if r and r[0].strip()]
+    return len(first) >= 2 and all(len(c) == 1 and BULLET_RE.match(c) for c in first)
+
+
 def _short(cell: str) -> bool:
     return bool(NUMERIC_RE.match(cell)) or len(cell.split()) <= 3
 
@@ -192,8 +198,11 @@ def block_table(
     if short < (0.6 if ncols == 2 else 0.4):
         return None  # prose in columns (two-column page, side notes), not a table
     first = [r[0] for r in rows if r[0]]
-    if first and sum(bool(BULLET_RE.match(c)) for c in first) * 2 >= len(first) and ncols <= 3:
+    bullets = sum(bool(BULLET_RE.match(c)) for c in first)
+    if first and bullets * 2 >= len(first) and ncols <= 3:
         return None  # a bulleted or numbered list
+    if is_dash_list(rows):
+        return None  # dash items with stray punctuation split off into extra columns
     widths = [c[1] - c[0] for c in cols]
     if ncols == 2 and min(widths) > 0.3 * page_width:
         return None  # two text columns side by side

@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from .headings import guess_heading, is_toc_line
+from .headings import guess_heading, is_label_line, is_lead_in, is_toc_line, nest_levels
 from .pdf_layout import Line
 from .pdf_table_placement import CAPTION
 
@@ -46,18 +46,20 @@ def is_heading_candidate(
         return False
     if len(text) > 200 or len(lines) > 3 or sum(c.isalpha() for c in text) < 2:
         return False
-    if is_toc_line(text) or CAPTION.match(text):
-        return False
+    if is_toc_line(text) or CAPTION.match(text) or is_label_line(text) or is_lead_in(text):
+        return False  # item labels and "La Cour demande au maire de :" are body text
     on_toc = first.page in toc_pages
-    if on_toc and TOC_NUMBER.search(text):
-        return False
+    if on_toc and (TOC_NUMBER.search(text) or guess_heading(text, allow_plain_caps=False)):
+        return False  # entries of the table of contents, even when wrapped over two lines
     size_up = first.size >= body + 0.9 and body > 0
     all_bold = all(ln.bold for ln in lines)
     if size_up:
         return True
-    if all_bold:
-        return not text.endswith((".", ";", ",")) and (not marker or bool(guess_heading(text)))
     guess = guess_heading(text, allow_plain_caps=False)
+    if all_bold:
+        if guess and guess.hyphen and not text.endswith((";", ",")):
+            return True  # "2-4-Recours abusif aux contrats." keeps its full stop
+        return not text.endswith((".", ";", ",")) and (not marker or bool(guess_heading(text)))
     return bool(
         guess
         and guess.number
@@ -75,11 +77,11 @@ def heading_levels(heads: list[tuple[int, Sequence[Line], str]]) -> dict[int, in
 
     levels: dict[int, int] = {}
     seen: dict[tuple[float, bool], Counter[int]] = defaultdict(Counter)
-    for i, lines, text in heads:
-        guess = guess_heading(text, allow_plain_caps=False)
-        if guess and guess.number:
-            levels[i] = guess.level
-            seen[style(lines)][guess.level] += 1
+    guesses = [guess_heading(text, allow_plain_caps=False) for _, _, text in heads]
+    for (i, lines, _), level in zip(heads, nest_levels(guesses), strict=True):
+        if level is not None:
+            levels[i] = level
+            seen[style(lines)][level] += 1
     sizes = sorted({style(lines)[0] for _, lines, _ in heads}, reverse=True)
     for i, lines, _ in heads:
         if i not in levels:

@@ -28,6 +28,8 @@ _PUA_BULLETS = {
     "\uf02d": "-",
 }
 _BULLETS = set("-–—•▪◦●■□➢►❖✓➔*·o") | set(_PUA_BULLETS)
+# Wingdings glyphs that text extraction reports as Latin letters ("ü" is the check mark).
+_DINGBAT_BULLETS = {"ü": "✓", "§": "▪", "Ø": "➢", "v": "❖", "q": "❑", "n": "■", "l": "●", "ð": "➔"}
 _NUMBERED = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)]|\(\w{1,3}\))$")
 _PAGE_NUMBER = re.compile(
     r"^(?:page|p\.)?\s*[-–—]?\s*\d{1,4}\s*[-–—]?\s*(?:(?:/|sur|of|de)\s*\d{1,4})?$|^[ivxlc]{1,6}$",
@@ -258,6 +260,8 @@ def list_marker(words: Sequence[Word]) -> tuple[str, int]:
     if len(words) < 2:
         return "", 0
     first = str(words[0]["text"])
+    if first in _DINGBAT_BULLETS and "dings" in str(words[0].get("fontname", "")).lower():
+        return _DINGBAT_BULLETS[first], 1
     if first in _BULLETS:
         if first == "o" and words[1]["x0"] - words[0]["x1"] < 4:
             return "", 0  # a word "o", not a hollow bullet followed by a tab

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .pdf_headings import heading_levels, is_heading_candidate, is_toc_page
+from .headings import guess_heading
+from .pdf_headings import TOC_NUMBER, heading_levels, is_heading_candidate, is_toc_page
 from .pdf_layout import SENTENCE_END, Line, is_bold, join_hyphenated, list_marker
 from .pdf_table_placement import PlacedTable, attach_captions, merge_tables
 from .records import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, Table
@@ -110,13 +111,24 @@ def _continues(para: _Para, line: Line, ctx: _Ctx) -> bool:
     if list_marker(line.words)[0] or abs(line.size - prev.size) >= 0.9:
         return False
     ends = bool(SENTENCE_END.search(prev.text))
+    if prev.page in ctx.toc_pages and TOC_NUMBER.search(prev.text):
+        return False  # one table-of-contents entry per block
     if line.page != prev.page or line.column != prev.column or line.top < prev.top:
         first = para.lines[0]
-        heading_like = first.size >= ctx.body + 0.9 or first.bold
-        return not ends and not heading_like and not line.bold
+        if ends or first.size >= ctx.body + 0.9:
+            return False
+        if first.bold:
+            # a bold passage (not a title) cut by the break: wide lines, bold on both sides
+            wide = len(para.lines) >= 2 and prev.x1 >= ctx.right[(prev.page, prev.column)] - 60
+            return wide and all(ln.bold for ln in para.lines) and line.bold
+        return not line.bold
     pitch = line.top - prev.top
     if pitch > max(ctx.pitch * 1.3, prev.size * 1.45):
         return False
+    if all(ln.bold for ln in para.lines) and _numbered_bold(para.lines[0]) and (
+        _numbered_bold(line) or not line.bold
+    ):
+        return False  # "5-2- Titre" then "5-2-1- Titre" or body text: separate blocks
     short = prev.x1 < ctx.right[(prev.page, prev.column)] - 60
     first_bold = is_bold(str(line.words[0].get("fontname", "")))
     if (
@@ -129,7 +141,17 @@ def _continues(para: _Para, line: Line, ctx: _Ctx) -> bool:
         return False
     if ends and (short or line.x0 > para.text_x0 + 8):
         return False
+    if para.marker and short and line.x0 < para.lines[0].x0 - 20:
+        return False  # a short bulleted line, then body text at the margin left of the bullet
     return not (para.marker and ends and line.x0 < para.text_x0 - 8)
+
+
+def _numbered_bold(line: Line) -> bool:
+    """A bold line opening with section numbering ("5-2-1- Achat…", "B- Non-respect…")."""
+    if not line.bold:
+        return False
+    guess = guess_heading(line.text, allow_plain_caps=False)
+    return bool(guess and guess.number and (guess.hyphen or "." in guess.number))
 
 
 def _family(word: dict[str, Any]) -> str:
@@ -186,6 +208,7 @@ def _emit(paras: list[_Para], ctx: _Ctx) -> tuple[list[Block], list[Table]]:
                     caption=t.caption,
                     header_rows=t.header_rows,
                     bbox=t.bbox,
+                    row_pages=t.row_pages,
                 )
             )
             blocks.append(Block(TABLE, t.caption, t.pages, (), t.bbox, table_index=len(tables) - 1))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,6 +21,12 @@ class MergedTable:
     rows: list[list[str]]
     caption: str
     header_rows: int
+    # pages of each row, aligned with `rows`; a row cut by a page break has both pages
+    row_pages: list[tuple[int, ...]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.row_pages:  # built without per-row pages: every row on the first page
+            self.row_pages.extend((self.pages[0],) for _ in self.rows)
 
 
 def _norm(text: str) -> str:
@@ -88,7 +94,12 @@ def merge_continued(
             prev = merged[-1]
             rows = [list(r) for r in t.rows]
             merged[-1] = MergedTable(
-                prev.pages, prev.bbox, prev.rows + rows, prev.caption, prev.header_rows
+                prev.pages,
+                prev.bbox,
+                prev.rows + rows,
+                prev.caption,
+                prev.header_rows,
+                prev.row_pages + [(p,)] * len(rows),
             )
             bottoms[-1] = t.bbox[3]
             continue
@@ -99,14 +110,20 @@ def merge_continued(
             if h and len(rows) > h and _same_rows(rows[:h], prev.rows[:h]):
                 rows = rows[h:]  # the header repeated on the new page
             out = [list(r) for r in prev.rows]
+            row_pages = list(prev.row_pages)
             if rows and len(out) > h and _split_row(out[-1], rows[0]):
                 out[-1] = [_norm(f"{x} {y}") for x, y in zip(out[-1], rows[0], strict=True)]
+                row_pages[-1] = tuple(sorted({*row_pages[-1], p}))
                 rows = rows[1:]
-            merged[-1] = MergedTable(prev.pages + (p,), prev.bbox, out + rows, prev.caption, h)
+            row_pages += [(p,)] * len(rows)
+            merged[-1] = MergedTable(
+                prev.pages + (p,), prev.bbox, out + rows, prev.caption, h, row_pages
+            )
             bottoms[-1] = t.bbox[3]
             continue
+        rows = [list(r) for r in t.rows]
         merged.append(
-            MergedTable((p,), t.bbox, [list(r) for r in t.rows], t.caption, t.header_rows)
+            MergedTable((p,), t.bbox, rows, t.caption, t.header_rows, [(p,)] * len(rows))
         )
         bottoms.append(t.bbox[3])
     return merged

@@ -28,6 +28,7 @@ class PlacedTable:
     bbox: tuple[float, float, float, float] | None
     caption: str = ""
     header_rows: int = 1
+    row_pages: tuple[tuple[int, ...], ...] = ()  # pages of each row, aligned with rows
 
 
 def merge_tables(
@@ -58,9 +59,18 @@ def merge_tables(
                     bbox=getattr(merged, "bbox", None),
                     caption=getattr(merged, "caption", "") or "",
                     header_rows=int(getattr(merged, "header_rows", guess_header_rows(merged.rows))),
+                    row_pages=_row_pages(merged),
                 )
             )
     return placed
+
+
+def _row_pages(merged: Any) -> tuple[tuple[int, ...], ...]:
+    """Pages of each merged row; the first page for every row when the merger gave none."""
+    found = getattr(merged, "row_pages", None)
+    if found and len(found) == len(merged.rows):
+        return tuple(tuple(int(p) for p in pages) for pages in found)
+    return tuple((int(merged.pages[0]),) for _ in merged.rows)
 
 
 def _table_key(
@@ -94,6 +104,7 @@ def _merge_simple(
             bbox=tuple(t.bbox),
             caption=t.caption,
             header_rows=guess_header_rows(t.rows),
+            row_pages=tuple((n,) for _ in t.rows),
         )
         for n, tables, _ in pages
         for k, t in enumerate(tables)

@@ -15,6 +15,7 @@ from .pdf_borderless import (
     NUMERIC_RE,
     BBox,
     Word,
+    is_dash_list,
     block_table,
     borderless_tables,
     join_words,
@@ -140,8 +141,30 @@ def _ruled_tables(
             continue  # a framed paragraph or an empty box, not a table
         if _framed_prose(rows, [r.bbox[3] - r.bbox[1] for r in t.rows], inside):
             continue
+        if is_dash_list(rows):
+            continue  # a dash list in a box (its lines read as items, not a table)
         found.append((box, rows, row_words))
     return found
+
+
+_PAGE_REF = re.compile(r"^(?:\.{2,}|…+)?\s*(\d{1,3})$")
+_LEADER = re.compile(r"\.{4,}|…{2,}")
+_OWN_NUMBER = re.compile(r"^\s*(?:[IVX]+|\d+(?:[.\-]\d+)*|[A-Z])[.)\-–]*\s*")
+
+
+def is_toc(rows: list[list[str]]) -> bool:
+    """A table of contents (or list of tables) read as a table: titles then ascending page
+    numbers in the last filled cell, no other figures; dot leaders are not needed."""
+    used = [[c for c in r if c.strip()] for r in rows]
+    used = [r for r in used if r]
+    if len(used) < 4 or max(len(r) for r in used) > 3:
+        return False
+    pages = [int(m.group(1)) for r in used if (m := _PAGE_REF.match(r[-1].strip()))]
+    if len(pages) < 0.8 * len(used) or pages != sorted(pages):
+        return False
+    titles = [_OWN_NUMBER.sub("", " ".join(r[:-1])) for r in used if len(r) > 1]
+    figures = sum(bool(re.search(r"\d{2,}", _LEADER.sub("", t))) for t in titles)
+    return figures <= 0.2 * len(used) and sum(len(t) > 3 for t in titles) >= 0.8 * len(titles)
 
 
 def _overlap_y(a: BBox, b: BBox) -> float:
@@ -199,6 +222,8 @@ def extract_page_tables(
             continue
         found.append(table)
     found += ruled
+    # A table of contents laid out with tabs or ruled cells stays text: its lines are entries.
+    found = [f for f in found if not is_toc(f[1])]
     lines = text_lines(words)
     tables = []
     for box, rows, row_words in sorted(found, key=lambda f: f[0][1]):

@@ -150,3 +150,11 @@ def test_similar_and_themes(client: TestClient, kb, monkeypatch, stocked: dict[s
     assert body["hits"][0]["document_id"] != source["document_id"]
     assert_problem(client.get("/items/nope/similar"), 404, "no item")
     assert client.get("/themes").json()[0]["label"] == "coordination"
+
+
+def test_plural_scope_names_are_accepted(client) -> None:  # type: ignore[no-untyped-def]
+    """`scope=items` (as on the command line) means the same as `scope=item`."""
+    plural = client.get("/search", params={"q": "juges", "scope": "items"})
+    singular = client.get("/search", params={"q": "juges", "scope": "item"})
+    assert plural.status_code == 200, plural.text
+    assert plural.json()["hits"] == singular.json()["hits"]

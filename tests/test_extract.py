@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ingest.assemble import build_document
 from ingest.extract import extract_items, item_id
 from ingest.extract.addressee import addressee_from_text
@@ -89,6 +91,31 @@ def test_recommendation_table_fields_and_continuation_row() -> None:
         "Faible",
         "Moyen terme",
     )
+
+
+def test_table_items_cite_their_rows_pages() -> None:
+    header = ("Recommandations", "Adressée à", "Priorité", "Ressource", "Timing")
+    table = Table(
+        0,
+        (
+            header,
+            ("Renforcer les capacités des agents de terrain", "OIT", "Elevé", "Faible", "Court"),
+            ("Étendre le projet aux régions du Nord", "Gouvernement", "Moyen", "Elevé", "Long"),
+            ("dès que la sécurité le permet.", "", "", "", ""),
+        ),
+        (4, 5, 6),
+        row_pages=((4,), (4,), (5,), (5, 6)),
+    )
+    doc = _doc([H("Recommandations"), Block(TABLE, "", (4, 5, 6), (), table_index=0)], (table,))
+    first, second = extract_items(doc)
+    assert first.pages == (4,)
+    assert second.pages == (5, 6)  # its continuation row runs onto page 6
+    # Without row pages (DOCX, text) the items get the whole table's pages.
+    doc = _doc(
+        [H("Recommandations"), Block(TABLE, "", (4, 5, 6), (), table_index=0)],
+        (replace(table, row_pages=()),),
+    )
+    assert [i.pages for i in extract_items(doc)] == [(4, 5, 6), (4, 5, 6)]
 
 
 def test_ilo_template_fields() -> None:

@@ -71,6 +71,20 @@ def test_annex_recommendation_table_rows_split_by_page_breaks_are_merged(ilo_rec
     assert not any(r[1].startswith(("humanitaires", "l'esclavage")) for r in table.rows)
 
 
+def test_merged_rows_keep_their_own_pages(ilo_recommendations):
+    summary, annex = ilo_recommendations[0], ilo_recommendations[1]
+    for table in (summary, annex):
+        assert len(table.row_pages) == len(table.rows)
+    assert summary.row_pages[table_row(summary, "Renforcer l'expertise")] == (9,)
+    assert annex.row_pages[table_row(annex, "Pour des projets similaires")] == (30, 31)
+    assert annex.row_pages[table_row(annex, "En plus de la coordination")] == (31, 32)
+    assert annex.row_pages[table_row(annex, "Renforcer l'expertise")] == (32,)
+
+
+def table_row(table: MergedTable, text: str) -> int:
+    return next(i for i, r in enumerate(table.rows) if any(text in c for c in r))
+
+
 def test_bulleted_list_is_not_a_table():
     if not ILO.exists():
         pytest.skip("corpus PDF absent")
@@ -115,6 +129,7 @@ def test_merge_drops_repeated_header_and_joins_split_row():
     (m,) = merge_continued([(3, a), (4, b)], {3: 842.0, 4: 842.0})
     assert m.pages == (3, 4) and m.header_rows == 1
     assert m.rows == [["Item", "Cost"], ["Fuel for the generators", "10"], ["Water", "5"]]
+    assert m.row_pages == [(3,), (3, 4), (4,)]  # the split row is on both pages
 
 
 def test_no_merge_when_not_at_page_edges_or_columns_differ():

@@ -142,7 +142,7 @@ class _Walker:
             text = f"{block.marker} {text}"
         cand.text = (cand.text + " " + text).strip()
         cand.pages = _pages(cand.pages, block.pages)
-        self.audit_list = is_list or bool(re.match(r"^[-•ü▪–o]\s", text))
+        self.audit_list = is_list or bool(re.match(r"^[-•ü▪–o✓➢❖■●➔]\s", text))
         return True
 
     def kind_marker(self, text: str) -> bool:

@@ -25,7 +25,7 @@ _RECO = re.compile(r"\brecomm[ae]nd(ations?|é|e)s?\b|\brecommendations?\b", re.
 _EXCLUDE = re.compile(
     r"termes\s+de\s+r[ée]f[ée]rence|\bTDRs?\b|terms\s+of\s+reference|\bToR\b|"
     r"questions?\s+(d['’]\s*)?[ée]valuation|matrice|evaluation\s+questions|"
-    r"table\s+des\s+mati[èe]res|sommaire|contents|template\s+\d|mod[èe]le\s+de\s+rapport|"
+    r"\btable\s+des\s+mati[èe]res|\bsommaire|\bcontents|template\s+\d|mod[èe]le\s+de\s+rapport|"
     r"plan\s+du\s+rapport|structure\s+du\s+rapport|liste\s+des\s+(annexes|tableaux)",
     re.I,
 )

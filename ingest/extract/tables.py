@@ -54,6 +54,13 @@ def column_map(header: tuple[str, ...]) -> dict[str, int] | None:
     return found
 
 
+def row_pages(table: Table, k: int) -> tuple[int, ...]:
+    """Pages of row `k`: its own when the reader recorded them, else the whole table's."""
+    if len(table.row_pages) == len(table.rows) and table.row_pages[k]:
+        return table.row_pages[k]
+    return table.pages
+
+
 def table_rows(table: Table, columns: dict[str, int] | None = None) -> list[Row]:
     """Rows of an item table (header rows skipped, continuation rows merged)."""
     cols = columns or column_map(table.header)
@@ -66,7 +73,8 @@ def table_rows(table: Table, columns: dict[str, int] | None = None) -> list[Row]
         return clean_text(row[i]) if i is not None and i < len(row) else ""
 
     start = table.header_rows if columns is None else 0
-    for row in table.rows[start:]:
+    for k, row in enumerate(table.rows[start:], start):
+        pages = row_pages(table, k)
         text = cell(row, "text")
         if not text:
             continue
@@ -82,9 +90,9 @@ def table_rows(table: Table, columns: dict[str, int] | None = None) -> list[Row]
                 prev.priority,
                 prev.resources,
                 prev.timing,
-                prev.pages,
+                tuple(sorted({*prev.pages, *pages})),
             )
             continue
         a, pr, res, tm = others
-        out.append(Row(cell(row, "label"), text, a, pr, res, tm, table.pages))
+        out.append(Row(cell(row, "label"), text, a, pr, res, tm, pages))
     return out
