@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -57,6 +58,11 @@ def check_write_access(request: Request, settings: Settings) -> None:
     client = request.client.host if request.client else None
     if not is_loopback(client):
         raise ApiError(403, "writes are allowed only from loopback when EVALKB_API_KEYS is not set")
+    # Loopback is not proof of intent: any web page the user visits can POST a form to
+    # 127.0.0.1. Browsers send Origin on such requests, so refuse writes from other sites.
+    origin = request.headers.get("origin")
+    if origin and urlsplit(origin).netloc != request.headers.get("host", ""):
+        raise ApiError(403, f"cross-site write from {origin} refused")
 
 
 def install_cors(app: FastAPI, settings: Settings) -> None:

@@ -125,7 +125,17 @@ def test_writes_need_loopback_without_keys(kb, tmp_path: Path, fake_ingest) -> N
         assert_problem(remote.delete(f"/documents/{ids['ilo-mali-2023.pdf']}"), 403, "loopback")
         assert remote.get("/documents").status_code == 200  # reads stay open
     with make_client(kb, peer=("::1", 4000)) as local:
-        assert local.delete(f"/documents/{ids['ilo-mali-2023.pdf']}").status_code == 200
+        # a page on another site posting to 127.0.0.1 from the user's browser (CSRF)
+        foreign = {"Origin": "https://evil.example"}
+        doc = ids["ilo-mali-2023.pdf"]
+        assert_problem(local.delete(f"/documents/{doc}", headers=foreign), 403, "cross-site")
+        assert_problem(
+            local.post("/documents", files={"file": ("a.md", MD)}, headers=foreign),
+            403,
+            "cross-site",
+        )
+        same = {"Origin": "http://testserver"}  # the evalkb page itself
+        assert local.delete(f"/documents/{doc}", headers=same).status_code == 200
 
 
 def test_writes_need_a_key_when_keys_are_set(kb, tmp_path: Path, fake_ingest) -> None:
