@@ -109,10 +109,7 @@ class WorkerPool:
         try:
             while pending or any(s.path for s in slots):
                 for slot in slots:
-                    if slot.path is None and pending:
-                        slot.path = pending.pop()
-                        slot.started = time.monotonic()
-                        slot.conn.send((slot.path, self.options))
+                    self._feed(slot, pending)
                 busy = [s for s in slots if s.path is not None]
                 ready = wait([s.conn for s in busy], timeout=0.2)
                 now = time.monotonic()
@@ -153,10 +150,20 @@ class WorkerPool:
                         slots[i] = self._start()
                     else:
                         slot.path = None
+                    # hand the worker its next file before the caller spends time on this
+                    # outcome (embedding, storing), so no core idles meanwhile
+                    self._feed(slots[i], pending)
                     yield outcome
         finally:
             for slot in slots:
                 self._stop(slot)
+
+    def _feed(self, slot: _Slot, pending: list[Path]) -> None:
+        """Send an idle worker the next pending file."""
+        if slot.path is None and pending:
+            slot.path = pending.pop()
+            slot.started = time.monotonic()
+            slot.conn.send((slot.path, self.options))
 
     @staticmethod
     def _stop(slot: _Slot) -> None:
