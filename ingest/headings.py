@@ -7,6 +7,7 @@ Layout cues (font size, bold) live in the PDF reader; this module only reads the
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
@@ -52,6 +53,26 @@ def is_toc_line(text: str) -> bool:
     return bool(_TOC_LEADER.search(text.strip()))
 
 
+_TOC_PAGE = re.compile(r"^(?:\.{2,}|…+)?\s*(\d{1,3})$")
+_TOC_DOTS = re.compile(r"\.{4,}|…{2,}")
+_TOC_NUMBERING = re.compile(r"^\s*(?:[IVX]+|\d+(?:[.\-]\d+)*|[A-Z])[.)\-–]*\s*")
+
+
+def is_toc_table(rows: Sequence[Sequence[str]]) -> bool:
+    """A table of contents (or list of tables) read as a table: titles then ascending page
+    numbers in the last filled cell, no other figures; dot leaders are not needed."""
+    used = [[c for c in r if c.strip()] for r in rows]
+    used = [r for r in used if r]
+    if len(used) < 4 or max(len(r) for r in used) > 3:
+        return False
+    pages = [int(m.group(1)) for r in used if (m := _TOC_PAGE.match(r[-1].strip()))]
+    if len(pages) < 0.8 * len(used) or pages != sorted(pages):
+        return False
+    titles = [_TOC_NUMBERING.sub("", " ".join(r[:-1])) for r in used if len(r) > 1]
+    figures = sum(bool(re.search(r"\d{2,}", _TOC_DOTS.sub("", t))) for t in titles)
+    return figures <= 0.2 * len(used) and sum(len(t) > 3 for t in titles) >= 0.8 * len(titles)
+
+
 def is_all_caps(text: str) -> bool:
     """True when the line has several letters and none of them lower case."""
     letters = _LETTERS.findall(text)
@@ -66,7 +87,10 @@ def is_label_line(text: str) -> bool:
 def is_lead_in(text: str) -> bool:
     """True for a sentence introducing what follows ("La Cour demande au maire de :")."""
     line = " ".join(text.split())
-    return line.endswith(":") and len(line.split()) >= 3 and not is_label_line(line)
+    if not line.endswith(":") or len(line.split()) < 3 or is_label_line(line) or is_all_caps(line):
+        return False
+    guess = guess_heading(line.rstrip(": "), allow_plain_caps=False)
+    return not (guess and guess.number)  # "3.4 Portée de l'évaluation :" stays a heading
 
 
 def _hyphen_guess(line: str) -> HeadingGuess | None:
@@ -76,6 +100,8 @@ def _hyphen_guess(line: str) -> HeadingGuess | None:
         return None  # "2.1. Titre" is plain decimal numbering
     parts = re.split(r"\s?[-.]\s?", m.group("num"))
     head = parts[0]
+    if not head:
+        return None  # the roman pattern matches the empty string: "- item" is a dash
     if not head.isdigit() and len(parts) > 1:
         return None  # "B-2" is a reference, not a numbering
     if re.fullmatch(_ROMAN, head) and len(head) > 1 or head in ("I", "V", "X"):

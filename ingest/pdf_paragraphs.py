@@ -125,8 +125,10 @@ def _continues(para: _Para, line: Line, ctx: _Ctx) -> bool:
     pitch = line.top - prev.top
     if pitch > max(ctx.pitch * 1.3, prev.size * 1.45):
         return False
-    if all(ln.bold for ln in para.lines) and _numbered_bold(para.lines[0]) and (
-        _numbered_bold(line) or not line.bold
+    if (
+        all(ln.bold for ln in para.lines)
+        and _numbered_bold(para.lines[0])
+        and (_numbered_bold(line) or not line.bold)
     ):
         return False  # "5-2- Titre" then "5-2-1- Titre" or body text: separate blocks
     short = prev.x1 < ctx.right[(prev.page, prev.column)] - 60

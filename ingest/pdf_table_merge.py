@@ -122,8 +122,6 @@ def merge_continued(
             bottoms[-1] = t.bbox[3]
             continue
         rows = [list(r) for r in t.rows]
-        merged.append(
-            MergedTable((p,), t.bbox, rows, t.caption, t.header_rows, [(p,)] * len(rows))
-        )
+        merged.append(MergedTable((p,), t.bbox, rows, t.caption, t.header_rows, [(p,)] * len(rows)))
         bottoms.append(t.bbox[3])
     return merged

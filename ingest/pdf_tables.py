@@ -11,14 +11,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .headings import is_toc_table
 from .pdf_borderless import (
     NUMERIC_RE,
     BBox,
     Word,
-    is_dash_list,
     block_table,
     borderless_tables,
-    join_words,
+    is_dash_list,
     norm,
     segments,
     text_lines,
@@ -111,6 +111,76 @@ def _framed_prose(rows: list[list[str]], heights: list[float], words: list[Word]
     return single >= 0.6 and thin >= 0.6
 
 
+_Stream = tuple[dict[tuple[float, float], int], dict[tuple[float, float], int]]
+
+
+def _char_stream(page: Any) -> _Stream:
+    """Where each char starts / ends → its index in the page's content stream."""
+    starts: dict[tuple[float, float], int] = {}
+    ends: dict[tuple[float, float], int] = {}
+    for i, c in enumerate(page.chars):
+        top = round(float(c["top"]), 1)
+        starts.setdefault((round(float(c["x0"]), 1), top), i)
+        ends[(round(float(c["x1"]), 1), top)] = i
+    return starts, ends
+
+
+def _broken(head: str, tail: Word, vocab: set[str]) -> bool:
+    """Whether `tail`, glued to `head` in the content stream, is the rest of a cut word: a short
+    tail ("nt", "o") the page never prints as a whole word, or the last digit(s) of a short
+    number ("202 4").
+    Some PDFs omit the space at line ends, so adjacency alone does not tell."""
+    text = str(tail["text"])
+    if head[-1:].isdigit() and text.isdigit():
+        return head.isdigit() and len(text) < 3 and len(head) + len(text) <= 4  # not "85 600"
+    word = text.strip(".,;:!?()«»\"'").lower()
+    if not (head[-1:].isalpha() and text[:1].isalpha()) or word in vocab:
+        return False
+    # only short tails ("o", "nt", "ION"): longer ones are as often a whole word whose line
+    # end had no space in the stream ("Services" / "étatiques")
+    return len(word) <= 3
+
+
+def _page_vocab(words: list[Word]) -> set[str]:
+    """Words the page prints after another word on the same line: whole words, not the
+    line-initial tails of words cut by a narrow cell."""
+    vocab = set()
+    for line in text_lines(words):
+        for a, b in zip(line, line[1:], strict=False):
+            if b["x0"] - a["x1"] < 0.6 * max(float(b["bottom"] - b["top"]), 4.0):
+                vocab.add(str(b["text"]).strip(".,;:!?()«»\"'").lower())
+    return vocab
+
+
+def _fills(word: Word, words: list[Word], cell: BBox) -> bool:
+    """Whether `word` ends its line within about a character of the cell's text edge (the
+    same padding on the right as on the left): only a word too long for the cell is cut."""
+    pad = min(min(float(w["x0"]) for w in words) - cell[0], 6.0)  # centred text: Word's 5.4
+    char = (float(word["x1"]) - float(word["x0"])) / max(len(str(word["text"])), 1)
+    return cell[2] - pad - float(word["x1"]) < 1.5 * char
+
+
+def _cell_text(words: list[Word], stream: _Stream, vocab: set[str], cell: BBox) -> str:
+    """A cell's text line by line; a word the cell wrapped mid-word ("Numér" / "o") is joined
+    again when its two parts follow each other in the content stream with no space between."""
+    starts, ends = stream
+    parts: list[str] = []
+    prev: Word | None = None
+    for line in text_lines(words):
+        text = " ".join(w["text"] for w in line)
+        if prev is not None and parts:
+            a = ends.get((round(float(prev["x1"]), 1), round(float(prev["top"]), 1)))
+            b = starts.get((round(float(line[0]["x0"]), 1), round(float(line[0]["top"]), 1)))
+            adjacent = a is not None and b == a + 1 and _fills(prev, words, cell)
+            if adjacent and _broken(str(prev["text"]), line[0], vocab):
+                parts[-1] += text
+                prev = line[-1]
+                continue
+        parts.append(text)
+        prev = line[-1]
+    return norm(" ".join(parts))
+
+
 def _ruled_tables(
     page: Any, words: list[Word]
 ) -> list[tuple[BBox, list[list[str]], list[list[Word]]]]:
@@ -118,6 +188,7 @@ def _ruled_tables(
     if len(page.edges) < 4:
         return []
     found = []
+    stream, vocab = _char_stream(page), _page_vocab(words)
     for t in page.find_tables(RULED_SETTINGS):
         box = tuple(t.bbox)
         inside = [w for w in words if _inside(w, box)]
@@ -132,7 +203,7 @@ def _ruled_tables(
                     continue
                 cw = [w for w in inside if _inside(w, c)]
                 rw.extend(cw)
-                cells.append(join_words(cw))
+                cells.append(_cell_text(cw, stream, vocab, tuple(c)))
             rows.append(cells)
             row_words.append(rw)
         ncols = max((len(r) for r in rows), default=0)
@@ -145,26 +216,6 @@ def _ruled_tables(
             continue  # a dash list in a box (its lines read as items, not a table)
         found.append((box, rows, row_words))
     return found
-
-
-_PAGE_REF = re.compile(r"^(?:\.{2,}|…+)?\s*(\d{1,3})$")
-_LEADER = re.compile(r"\.{4,}|…{2,}")
-_OWN_NUMBER = re.compile(r"^\s*(?:[IVX]+|\d+(?:[.\-]\d+)*|[A-Z])[.)\-–]*\s*")
-
-
-def is_toc(rows: list[list[str]]) -> bool:
-    """A table of contents (or list of tables) read as a table: titles then ascending page
-    numbers in the last filled cell, no other figures; dot leaders are not needed."""
-    used = [[c for c in r if c.strip()] for r in rows]
-    used = [r for r in used if r]
-    if len(used) < 4 or max(len(r) for r in used) > 3:
-        return False
-    pages = [int(m.group(1)) for r in used if (m := _PAGE_REF.match(r[-1].strip()))]
-    if len(pages) < 0.8 * len(used) or pages != sorted(pages):
-        return False
-    titles = [_OWN_NUMBER.sub("", " ".join(r[:-1])) for r in used if len(r) > 1]
-    figures = sum(bool(re.search(r"\d{2,}", _LEADER.sub("", t))) for t in titles)
-    return figures <= 0.2 * len(used) and sum(len(t) > 3 for t in titles) >= 0.8 * len(titles)
 
 
 def _overlap_y(a: BBox, b: BBox) -> float:
@@ -223,7 +274,7 @@ def extract_page_tables(
         found.append(table)
     found += ruled
     # A table of contents laid out with tabs or ruled cells stays text: its lines are entries.
-    found = [f for f in found if not is_toc(f[1])]
+    found = [f for f in found if not is_toc_table(f[1])]
     lines = text_lines(words)
     tables = []
     for box, rows, row_words in sorted(found, key=lambda f: f[0][1]):

@@ -77,7 +77,11 @@ def test_tables_kept_out_of_running_text() -> None:
     assert by_caption["Tableau 2"].rows[0][:2] == ("Localités", "Féminin")
     paragraphs = " ".join(b.text for b in doc.blocks if b.kind in (PARAGRAPH, LIST_ITEM))
     assert "Localités Féminin Masculin" not in paragraphs
-    assert not any(b.kind == PARAGRAPH and b.text.startswith("Tableau 2 :") for b in doc.blocks)
+    # The caption joined its table (page 2's list of tables is text: its entries stay there).
+    assert not any(
+        b.kind == PARAGRAPH and b.text.startswith("Tableau 2 :") and b.pages[0] > 2
+        for b in doc.blocks
+    )
 
 
 def test_eutf_bold_actor_prefixes_and_nested_lists() -> None:
@@ -215,3 +219,84 @@ def test_versions_recorded() -> None:
 
 def test_corpus_path_exists() -> None:
     assert Path(CORPUS / ILO).exists()
+
+
+@cache
+def read_report(name: str) -> Document:
+    return read_path(shared("reports", name), ReadOptions(ocr=False))
+
+
+def _headings(doc: Document) -> dict[str, tuple[int, int]]:
+    return {b.text: (b.pages[0], b.level) for b in doc.blocks if b.kind == HEADING}
+
+
+def test_audit_report_hyphen_numbered_headings() -> None:
+    goree = _headings(read_report("sn_CC_2022_GOREE.pdf"))
+    assert goree["I- Gouvernance et organisation administratives"] == (8, 1)
+    assert goree[
+        "B- Non-respect de la fréquence et de la nature des réunions du Conseil municipal"
+    ] == (9, 3)
+    assert goree["2-4-Recours abusif aux contrats à durée déterminée des agents temporaires."] == (
+        24,
+        2,
+    )
+    assert goree["5-2- Irrégularités dans les opérations de dépenses"] == (56, 2)
+    title = "5-2-1- Achat de billets pour le pèlerinage sans identification des bénéficiaires"
+    assert goree[title] == (56, 3)
+    # Lettered headings sit one level below the numbered heading before them.
+    assert goree["A- Absence de renouvellement du document de planification"] == (12, 4)
+    dage = _headings(read_report("sn_CC_2022_DAGE_Ministere_Sante.pdf"))
+    assert dage["1.3. – La gestion du personnel"] == (17, 2)
+    assert dage["3.2.2.3- Défaut de reversement des prélèvements sociaux et fiscaux"] == (36, 4)
+
+
+def test_audit_labels_and_lead_ins_are_paragraphs() -> None:
+    doc = read_report("sn_CC_2022_GOREE.pdf")
+    kinds = {b.text: b.kind for b in doc.blocks if b.pages == (24,)}
+    assert kinds["Recommandation n°12 :"] == PARAGRAPH
+    assert kinds["La Cour demande au maire de veiller :"] == PARAGRAPH
+    assert not any(
+        b.kind == HEADING and (b.text.startswith("Recommandation") or b.text.endswith(":"))
+        for b in doc.blocks
+        if b.pages[0] > 7
+    )
+
+
+def test_wingdings_bullets_and_boxed_dash_list() -> None:
+    doc = read_report("sn_CC_2022_GOREE.pdf")
+    items = [b for b in doc.blocks if b.kind == LIST_ITEM and b.pages == (47,)]
+    assert [b.marker for b in items] == ["✓"] * 4
+    assert items[0].text.startswith("nommer un comptable des matières")
+    assert not [
+        b
+        for b in doc.blocks
+        if b.pages == (20,)
+        and b.kind == TABLE
+        and "régie" in str(doc.tables[b.table_index or 0].rows)
+    ]
+    dashes = [b.text for b in doc.blocks if b.kind == LIST_ITEM and b.pages == (20,)]
+    assert dashes[:3] == [
+        "une régie avec un budget annexé et des ressources tirées de l’exploitation à verser à "
+        "la perception ;",
+        "une concession avec une redevance à payer au profit du budget communal ;",
+        "un établissement public local.",
+    ]
+    assert list_marker([_w("ü", 60, 0, font="ABC+Wingdings-Regular"), _w("au", 80, 0)]) == ("✓", 1)
+    assert list_marker([_w("ü", 60, 0), _w("au", 80, 0)]) == ("", 0)
+
+
+def test_table_of_contents_is_text_not_a_table() -> None:
+    doc = read(ILO)
+    assert not [t for t in doc.tables if t.pages == (2,) and "13" in t.rows[0]]
+    entries = [b for b in doc.blocks if b.pages == (2,) and b.text.startswith("II. OBJECTIFS")]
+    assert len(entries) == 1 and entries[0].kind == PARAGRAPH
+    assert any(t.rows[0][0] == "ASI" for t in doc.tables if t.pages == (2,))  # acronyms stay
+
+
+def test_table_rows_carry_their_pages() -> None:
+    doc = read(ILO)
+    annex = next(t for t in doc.tables if t.pages == (30, 31, 32))
+    assert len(annex.row_pages) == len(annex.rows)
+    pages = {r[1][:25]: p for r, p in zip(annex.rows, annex.row_pages, strict=True)}
+    assert pages["Pour des projets similair"] == (30, 31)
+    assert pages["Renforcer l'expertise de "] == (32,)

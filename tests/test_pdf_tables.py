@@ -142,3 +142,16 @@ def test_no_merge_when_not_at_page_edges_or_columns_differ():
     e = _pt(500, 800, [["A", "B"], ["1", "2"]])
     f = _pt(300, 500, [["A", "B"], ["3", "4"]])
     assert len(merge_continued([(1, e), (3, f)])) == 2  # not the next page
+
+
+def test_words_cut_by_narrow_cells_are_joined_again():
+    pan = ROOT / "corpus" / "mali-pan-tp-2023-2027-action-plan.pdf"
+    if not pan.exists():
+        pytest.skip("corpus PDF absent")
+    with pdfplumber.open(pan) as pdf:
+        tables = extract_page_tables(pdf.pages[13])
+    budget = next(t for t in tables if any("LOGIQUE" in c for c in t.rows[0]))
+    # "STRUCTU" / "RE" and "D'INTERVENT" / "ION" follow each other with no space in the stream
+    assert budget.rows[0][:3] == ["LOGIQUE D'INTERVENTION", "", "STRUCTURE RESPONSABLE"]
+    # thousands groups stay apart; "XO" / "F" is one word
+    assert budget.rows[2][4] == "196 600 000 XOF"
