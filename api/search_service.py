@@ -31,7 +31,9 @@ class SearchMixin:
     def _init_search(self, embedder: Embedder | None) -> None:
         # The real model loads on first use (encode), not here: listing documents stays fast.
         model = self.settings.model or None
-        self.embedder: Embedder = embedder or SentenceTransformerEmbedder(model)
+        self.embedder: Embedder = embedder or SentenceTransformerEmbedder(
+            model, max_tokens=self.settings.max_tokens or None
+        )
         self._local = threading.local()
         self.searcher = Searcher(self._read_conn, self.home, self.embedder)
 

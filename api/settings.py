@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     model: str = Field(
         "", description="embedding model name or path; '' = bundled all-MiniLM-L6-v2"
     )
+    max_tokens: int = Field(
+        0, ge=0, le=8192, description="truncate embedded texts to N tokens (0 = model default)"
+    )
     jobs: int = Field(2, ge=1, le=64, description="parser worker processes")
     ocr: bool = Field(
         True, description="OCR pages without a text layer when Tesseract is installed"
