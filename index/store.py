@@ -6,21 +6,50 @@ is kept under `<home>/files/`, written before the transaction and removed if it 
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from ingest.errors import NotFound
-from ingest.records import Block, Document, Item, Occurrence, Section, Table, Tag
+from ingest.records import Block, Document, Section
 
 from .migrations import migrate
+from .rows import (
+    _tuple,
+    load_table,
+    load_tables,
+    row_to_item,
+    table_id,
+    to_json,
+    write_document,
+    write_items,
+)
+
+# Callers use `store.X` for both the store's own functions and the row conversions.
+__all__ = [
+    "DB_NAME",
+    "DocumentSummary",
+    "connect",
+    "delete_document_rows",
+    "get_meta",
+    "keep_original",
+    "load_document",
+    "load_table",
+    "load_tables",
+    "resolve",
+    "row_to_item",
+    "set_meta",
+    "summaries",
+    "table_id",
+    "to_json",
+    "transaction",
+    "write_document",
+    "write_items",
+]
 
 DB_NAME = "evalkb.sqlite3"
 
@@ -69,129 +98,6 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-
-
-def to_json(value: Any) -> str:
-    """Compact JSON with accents kept readable (how list columns are stored)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _tuple(value: str | None) -> tuple[Any, ...]:
-    return tuple(_freeze(v) for v in json.loads(value)) if value else ()
-
-
-def _freeze(value: Any) -> Any:
-    return tuple(_freeze(v) for v in value) if isinstance(value, list) else value
-
-
-def write_document(
-    conn: sqlite3.Connection,
-    doc: Document,
-    source_path: str,
-    stored_file: str,
-    metadata: Sequence[tuple[str, str]] = (),
-) -> None:
-    """Insert a document and its outline, blocks and tables (caller holds the transaction)."""
-    conn.execute(
-        "INSERT INTO documents (id, file_name, source_path, stored_file, title, language,"
-        " page_count, media_type, size, warnings, versions, metadata, ingested_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            doc.id,
-            doc.file_name,
-            source_path,
-            stored_file,
-            doc.title,
-            doc.language,
-            doc.page_count,
-            doc.media_type,
-            doc.size,
-            to_json(doc.warnings),
-            to_json(doc.versions),
-            to_json(list(metadata) or doc.metadata),
-            datetime.now(UTC).isoformat(timespec="seconds"),
-        ),
-    )
-    conn.executemany(
-        "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
-        [
-            (doc.id, i, s.title, s.level, s.page_start, s.page_end, to_json(s.path), s.number)
-            for i, s in enumerate(doc.sections)
-        ],
-    )
-    conn.executemany(
-        "INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [
-            (
-                doc.id,
-                i,
-                b.kind,
-                b.text,
-                to_json(b.pages),
-                to_json(b.section_path),
-                to_json(b.bbox) if b.bbox else None,
-                b.level,
-                b.marker,
-                b.bold_prefix,
-                b.table_index,
-            )
-            for i, b in enumerate(doc.blocks)
-        ],
-    )
-    conn.executemany(
-        "INSERT INTO doc_tables (id, document_id, idx, rows, pages, section_path, header_rows,"
-        " caption, bbox, row_pages) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [
-            (
-                table_id(doc.id, t.index),
-                doc.id,
-                t.index,
-                to_json(t.rows),
-                to_json(t.pages),
-                to_json(t.section_path),
-                t.header_rows,
-                t.caption,
-                to_json(t.bbox) if t.bbox else None,
-                to_json(t.row_pages),
-            )
-            for t in doc.tables
-        ],
-    )
-
-
-def write_items(conn: sqlite3.Connection, document_id: str, items: Sequence[Item]) -> None:
-    """Replace a document's items (caller holds the transaction)."""
-    conn.execute("DELETE FROM items WHERE document_id = ?", (document_id,))
-    conn.executemany(
-        "INSERT OR REPLACE INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [
-            (
-                it.id,
-                document_id,
-                i,
-                it.kind,
-                it.label,
-                it.text,
-                to_json(it.pages),
-                to_json(it.section_path),
-                it.addressee,
-                it.priority,
-                it.resources,
-                it.timing,
-                it.condition,
-                it.parent_id,
-                to_json(it.fields),
-                to_json([[o.pages, o.section_path, o.text] for o in it.occurrences]),
-                to_json([[t.kind, t.value, t.evidence] for t in it.tags]),
-            )
-            for i, it in enumerate(items)
-        ],
-    )
-
-
-def table_id(document_id: str, index: int) -> str:
-    """Stable id of a table: the document id's first 16 hex digits and its index."""
-    return f"{document_id[:16]}-t{index}"
 
 
 def delete_document_rows(conn: sqlite3.Connection, document_id: str) -> None:
@@ -295,62 +201,6 @@ def load_document(conn: sqlite3.Connection, document_id: str) -> Document:
         versions=s.versions,
         size=s.size,
         metadata=s.metadata,
-    )
-
-
-def load_tables(conn: sqlite3.Connection, document_id: str) -> list[Table]:
-    """A document's tables in order."""
-    return [
-        _table(r)
-        for r in conn.execute(
-            "SELECT * FROM doc_tables WHERE document_id=? ORDER BY idx", (document_id,)
-        )
-    ]
-
-
-def load_table(conn: sqlite3.Connection, tid: str) -> tuple[str, Table]:
-    """One table by its id, with its document id."""
-    r = conn.execute("SELECT * FROM doc_tables WHERE id=?", (tid,)).fetchone()
-    if r is None:
-        raise NotFound(f"no table with id {tid!r}")
-    return r["document_id"], _table(r)
-
-
-def _table(r: sqlite3.Row) -> Table:
-    return Table(
-        index=r["idx"],
-        rows=_tuple(r["rows"]),
-        pages=_tuple(r["pages"]),
-        section_path=_tuple(r["section_path"]),
-        header_rows=r["header_rows"],
-        caption=r["caption"],
-        bbox=_tuple(r["bbox"]) if r["bbox"] else None,
-        row_pages=_tuple(r["row_pages"]),
-    )
-
-
-def row_to_item(r: sqlite3.Row) -> Item:
-    """Rebuild an Item from its row."""
-    return Item(
-        id=r["id"],
-        document_id=r["document_id"],
-        kind=r["kind"],
-        text=r["text"],
-        pages=_tuple(r["pages"]),
-        section_path=_tuple(r["section_path"]),
-        label=r["label"],
-        addressee=r["addressee"],
-        priority=r["priority"],
-        resources=r["resources"],
-        timing=r["timing"],
-        condition=r["condition"],
-        parent_id=r["parent_id"],
-        fields=_tuple(r["fields"]),
-        occurrences=tuple(
-            Occurrence(pages=tuple(o[0]), section_path=tuple(o[1]), text=o[2])
-            for o in json.loads(r["occurrences"])
-        ),
-        tags=tuple(Tag(kind=t[0], value=t[1], evidence=t[2]) for t in json.loads(r["tags"])),
     )
 
 
