@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,10 @@ SHARED = ROOT.parent / "shared"
 def test_gold_files_are_well_formed() -> None:
     files = sorted(GOLD.glob("*.jsonl"))
     assert len(files) == 8
+    from ingest.extract.scoring import load_gold
+
     for f in files:
-        for line in f.read_text().splitlines():
-            row = json.loads(line)
+        for row in load_gold(f):
             assert row["kind"] in ("lesson", "good_practice", "recommendation")
             assert row["text"] and "addressee" in row and "page" in row
 

@@ -72,8 +72,9 @@ def prf(tp: int, n_gold: int, n_pred: int) -> tuple[float, float, float]:
 
 
 def load_gold(path: Path) -> list[dict]:
-    """The gold rows of one document (kind, text, addressee, page…)."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    """The gold rows of one document (kind, text, addressee, page…); '#' lines are notes."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip() and not line.startswith("#")]
 
 
 def as_rows(items: list[Item]) -> list[dict]:
