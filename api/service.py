@@ -143,7 +143,7 @@ class KnowledgeBase(SearchMixin):
                         old = [
                             r[0]
                             for r in self.conn.execute(
-                                "SELECT id, stored_file FROM documents WHERE source_path=?",
+                                "SELECT id FROM documents WHERE source_path=?",
                                 (source_path,),
                             )
                         ]
@@ -201,7 +201,7 @@ class KnowledgeBase(SearchMixin):
         with self._write_lock:
             with store.transaction(self.conn):
                 self._delete_rows(summary.id)
-            self._remove_original(summary.id, summary)
+            self._remove_original(summary.id)
             self._after_write()
         return summary
 
@@ -209,7 +209,7 @@ class KnowledgeBase(SearchMixin):
         self._unindex_rows(doc_id)
         store.delete_document_rows(self.conn, doc_id)
 
-    def _remove_original(self, doc_id: str, summary: store.DocumentSummary | None = None) -> None:
+    def _remove_original(self, doc_id: str) -> None:
         for path in (self.home / "files").glob(f"{doc_id}*"):
             path.unlink(missing_ok=True)
 
