@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.knobs import ChunkKnobs, SearchKnobs
 from ingest.readers import Limits
 
 
 class Settings(BaseSettings):
-    """Every knob of evalkb; each reads `EVALKB_<NAME>` (e.g. `EVALKB_HOME`)."""
+    """Every knob of evalkb; each reads `EVALKB_<NAME>` (e.g. `EVALKB_HOME`); nested groups
+    read `EVALKB_<GROUP>__<NAME>` (e.g. `EVALKB_SEARCH__LEXICAL_WEIGHT`)."""
 
-    model_config = SettingsConfigDict(env_prefix="EVALKB_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="EVALKB_", env_nested_delimiter="__", extra="ignore"
+    )
 
     home: Path = Field(Path("data"), description="data directory: store, index, original files")
     model: str = Field(
@@ -36,8 +41,10 @@ class Settings(BaseSettings):
     upload_max_mb: float = Field(50, gt=0, description="largest upload accepted by the API")
     api_keys: str = Field("", description="comma-separated keys for uploads and deletes")
     cors_origins: str = Field("", description="comma-separated origins allowed by CORS")
-    host: str = "127.0.0.1"
-    port: int = 8000
+    host: str = Field("127.0.0.1", description="interface `evalkb serve` listens on")
+    port: int = Field(8000, ge=0, le=65535, description="port `evalkb serve` listens on")
+    search: SearchKnobs = Field(default_factory=SearchKnobs, description="search ranking")
+    chunking: ChunkKnobs = Field(default_factory=ChunkKnobs, description="search units")
 
     @property
     def limits(self) -> Limits:
@@ -59,3 +66,28 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read from the environment on first use."""
     return Settings()
+
+
+def settings_rows(
+    model: type[BaseModel] = Settings, prefix: str = "EVALKB_"
+) -> Iterator[tuple[str, str, str]]:
+    """(variable, default, meaning) for every setting, nested groups flattened."""
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from settings_rows(annotation, f"{prefix}{name.upper()}__")
+            continue
+        default = field.get_default(call_default_factory=True)
+        shown = "(none)" if default in ("", None) else str(default)
+        yield f"{prefix}{name.upper()}", shown, field.description or ""
+
+
+def settings_table() -> str:
+    """The README's settings table (`python -m api.settings` prints it)."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    lines += [f"| `{var}` | {default} | {meaning} |" for var, default, meaning in settings_rows()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(settings_table())

@@ -136,7 +136,7 @@ def start_server(home: Path) -> tuple[subprocess.Popen[bytes], str]:
             sys.executable,
             "-m",
             "uvicorn",
-            "api.app:create_app",
+            "api.http.app:create_app",
             "--factory",
             "--host",
             "127.0.0.1",
@@ -218,7 +218,7 @@ def prepare_home(args: argparse.Namespace, scratch: Path) -> tuple[Path, bool]:
     print(f"building a temp store from {args.corpus} …", flush=True)
     started = time.monotonic()
     subprocess.run(
-        [sys.executable, "-m", "api.cli", "ingest", "--quiet", args.corpus],
+        [sys.executable, "-m", "api.main", "ingest", "--quiet", args.corpus],
         cwd=ROOT,
         env={**os.environ, "EVALKB_HOME": str(home)},
         check=False,

@@ -34,7 +34,9 @@ from index import store  # noqa: E402
 from index.chunks import unit_text  # noqa: E402
 from index.embeddings import SentenceTransformerEmbedder  # noqa: E402
 from index.indexer import prepare, write_chunks  # noqa: E402
+from index.query import SearchRequest  # noqa: E402
 from index.search import Searcher  # noqa: E402
+from index.search_index import SearchIndex  # noqa: E402
 from index.textnorm import fold  # noqa: E402
 from ingest.records import Chunk, Document  # noqa: E402
 
@@ -96,7 +98,7 @@ def build_corpus(home: Path, embedder: SentenceTransformerEmbedder) -> Searcher:
                 items=parsed.items,
                 model=(embedder.name, embedder.dim),
             )
-    return Searcher(conn, home, embedder)
+    return SearchIndex(home, embedder).searcher(conn)
 
 
 def eval_dev(searcher: Searcher, vectors: dict[tuple[str, bool], np.ndarray]) -> None:
@@ -110,10 +112,7 @@ def eval_dev(searcher: Searcher, vectors: dict[tuple[str, bool], np.ndarray]) ->
         scores: dict[str, list[tuple[float, float]]] = {"all": [], "en": [], "fr": []}
         for q in gold:
             hits = searcher.search(
-                q["query"],
-                k=10,
-                mode=mode,
-                expand=expand,
+                SearchRequest(q["query"], k=10, mode=mode, expand=expand),
                 query_vector=vectors.get((q["query"], expand)),
             )
             targets = [(r["doc"], norm(r["contains"])) for r in q["relevant"]]
@@ -182,7 +181,7 @@ def eval_piaf(embedder: SentenceTransformerEmbedder, limit: int) -> None:
                 vecs[i : i + 1],
                 model=(embedder.name, embedder.dim),
             )
-    searcher = Searcher(conn, home, embedder)
+    searcher = SearchIndex(home, embedder).searcher(conn)
     qids = sorted(q for q in qrels if q in queries)[:limit]
     texts = {e: [searcher_text(searcher, queries[q], e) for q in qids] for e in (False, True)}
     unique = sorted(set(texts[False]) | set(texts[True]))
@@ -194,7 +193,8 @@ def eval_piaf(embedder: SentenceTransformerEmbedder, limit: int) -> None:
         res = []
         for i, q in enumerate(qids):
             hits = searcher.search(
-                queries[q], k=10, mode=mode, expand=expand, query_vector=qv[expand][i]
+                SearchRequest(queries[q], k=10, mode=mode, expand=expand),
+                query_vector=qv[expand][i],
             )
             flags = [0 if h.file_name in qrels[q] else -1 for h in hits]
             res.append(ndcg_recall(flags, len(qrels[q])))
@@ -206,7 +206,7 @@ def searcher_text(searcher: Searcher, query: str, expand: bool) -> str:
     """The text the searcher embeds for a query (so vectors can be batch-encoded)."""
     if not expand:
         return query
-    extra = searcher._glossary().expand(query).words
+    extra = searcher.index.glossary().expand(query).words
     return query + " (" + "; ".join(extra) + ")" if extra else query
 
 
@@ -221,7 +221,7 @@ if __name__ == "__main__":
     t0 = time.perf_counter()
     home = Path(tempfile.mkdtemp(prefix="evalkb-bench-"))
     searcher = build_corpus(home, emb)
-    searcher.sync()
+    searcher.index.refresh(searcher.conn)
     n = searcher.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
     print(f"corpus: {n} chunks indexed in {time.perf_counter() - t0:.1f}s ({emb.name})")
     gold = json.loads((ROOT / "tests/gold/queries.json").read_text())["queries"]

@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.filters import SearchFilters
 from index.indexer import write_chunks
+from index.query import SearchFilters, SearchRequest
 from index.search import Searcher
+from index.search_index import SearchIndex
 from ingest.records import Chunk, Document
 
 LAT_MODES = ("lexical", "dense", "hybrid")
@@ -52,7 +53,9 @@ def timings(
                 for q in queries:
                     vec = None if with_embedding else qvec[(q, True)]
                     t = time.perf_counter()
-                    searcher.search(q, filters, k=10, mode=mode, query_vector=vec)
+                    searcher.search(
+                        SearchRequest(q, filters or SearchFilters(), mode, 10), query_vector=vec
+                    )
                     times.append(time.perf_counter() - t)
             label = f"  {mode}" + (" +embedding" if with_embedding else "")
             print(f"{label:<34}{_pct(times)}")
@@ -60,7 +63,7 @@ def timings(
 
 def sizes(searcher: Searcher) -> None:
     """Index size on disk (SQLite store incl. text, FTS and vector BLOBs; FAISS file)."""
-    db = searcher.home / store.DB_NAME
+    db = searcher.index.home / store.DB_NAME
     wal = db.with_name(db.name + "-wal")
     conn = searcher.conn
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -75,7 +78,7 @@ def sizes(searcher: Searcher) -> None:
     print(
         f"  disk: SQLite {total / 1e6:.1f} MB (FTS5 {fts / 1e6 if fts else float('nan'):.1f} MB,"
         f" vector BLOBs {vec_bytes / 1e6:.1f} MB); FAISS file "
-        f"{searcher.vectors().size_on_disk() / 1e6:.1f} MB"
+        f"{searcher.index.vectors(searcher.conn).size_on_disk() / 1e6:.1f} MB"
     )
 
 
@@ -98,7 +101,7 @@ def _synthetic_store(home: Path, source: Searcher, n: int, per_doc: int = 200) -
         b"".join(r[0] for r in conn.execute("SELECT vector FROM chunks WHERE vector IS NOT NULL")),
         dtype=np.float32,
     )
-    centres = centres.reshape(-1, source.vectors().dim)
+    centres = centres.reshape(-1, source.index.vectors(source.conn).dim)
     rng = np.random.default_rng(0)
     rand = random.Random(0)
     target = store.connect(home)
@@ -147,7 +150,7 @@ def _synthetic_store(home: Path, source: Searcher, n: int, per_doc: int = 200) -
                 model=(embedder.name, embedder.dim),
             )
         made += count
-    return Searcher(target, home, source.embedder)
+    return SearchIndex(home, source.index.embedder).searcher(target)
 
 
 def latency_synthetic(source: Searcher, queries: list[str], qvec: dict, n: int) -> None:
@@ -158,10 +161,10 @@ def latency_synthetic(source: Searcher, queries: list[str], qvec: dict, n: int) 
     built = time.perf_counter() - t
     before = rss_mb()
     t = time.perf_counter()
-    searcher.sync()
+    searcher.index.refresh(searcher.conn)
     trained = time.perf_counter() - t
     after = rss_mb()
-    kind = type(searcher.vectors().index).__name__
+    kind = type(searcher.index.vectors(searcher.conn).index).__name__
     print(
         f"\n== Latency on a synthetic collection of {n:,} chunks"
         f" (store built in {built:.0f}s, {kind} built in {trained:.1f}s)"
@@ -183,7 +186,7 @@ def latency_synthetic(source: Searcher, queries: list[str], qvec: dict, n: int) 
     )
     sizes(searcher)
     print(f"  memory: vector index {after - before:.0f} MB resident (RSS delta on load)")
-    searcher._cache = None  # reload from the saved file: measures the cache path
+    searcher.index._cache = None  # reload from the saved file: measures the cache path
     t = time.perf_counter()
-    searcher.sync()
+    searcher.index.refresh(searcher.conn)
     print(f"  reload of the FAISS file at start-up: {time.perf_counter() - t:.2f}s")

@@ -33,7 +33,7 @@ import pdfplumber
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.pdf_tables import extract_page_tables  # noqa: E402
+from ingest.pdf.tables import extract_page_tables  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "tables" / "icdar2013-eu"
 Box = tuple[float, float, float, float]

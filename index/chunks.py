@@ -13,25 +13,31 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ingest.records import HEADING, TABLE, Block, Chunk, Document, Item, Table
 
+from .knobs import ChunkKnobs
+
 ITEM, PASSAGE, TABLE_SCOPE = "item", "passage", "table"
 SCOPES = (ITEM, PASSAGE, TABLE_SCOPE)
 
-MIN_WORDS, MAX_WORDS = 150, 300
-TABLE_MAX_WORDS, TABLE_MAX_ROWS = 220, 12
+DEFAULT = ChunkKnobs()
+MIN_WORDS, MAX_WORDS = DEFAULT.min_words, DEFAULT.max_words
+TABLE_MAX_WORDS, TABLE_MAX_ROWS = DEFAULT.table_max_words, DEFAULT.table_max_rows
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
 def chunk_document(
-    doc: Document, items: Sequence[Item] = (), metadata: Mapping[str, object] | None = None
+    doc: Document,
+    items: Sequence[Item] = (),
+    metadata: Mapping[str, object] | None = None,
+    knobs: ChunkKnobs = DEFAULT,
 ) -> list[Chunk]:
     """All search units of a document: items first, then passages, then table row groups.
 
     `metadata` is accepted for symmetry with the indexer; chunk boundaries do not use it.
     """
     chunks = [item_chunk(doc.id, item) for item in items]
-    chunks += passage_chunks(doc)
+    chunks += passage_chunks(doc, knobs)
     for table in doc.tables:
-        chunks += table_chunks(doc.id, table)
+        chunks += table_chunks(doc.id, table, knobs)
     return chunks
 
 
@@ -53,21 +59,21 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def _split_long(text: str) -> list[str]:
-    """Split an over-long block on sentence ends into pieces of at most MAX_WORDS words."""
+def _split_long(text: str, max_words: int) -> list[str]:
+    """Split an over-long block on sentence ends into pieces of at most `max_words` words."""
     pieces: list[str] = []
     current: list[str] = []
     count = 0
     for sentence in _SENTENCE_END.split(text):
         n = _words(sentence)
-        if current and count + n > MAX_WORDS:
+        if current and count + n > max_words:
             pieces.append(" ".join(current))
             current, count = [], 0
         # A single sentence longer than the limit is cut on words (tables flattened to text).
-        while n > MAX_WORDS:
+        while n > max_words:
             tokens = sentence.split()
-            pieces.append(" ".join(tokens[:MAX_WORDS]))
-            sentence = " ".join(tokens[MAX_WORDS:])
+            pieces.append(" ".join(tokens[:max_words]))
+            sentence = " ".join(tokens[max_words:])
             n = _words(sentence)
         current.append(sentence)
         count += n
@@ -93,16 +99,18 @@ def _section_runs(blocks: Iterable[Block]) -> Iterable[list[Block]]:
         yield run
 
 
-def passage_chunks(doc: Document) -> list[Chunk]:
-    """Section-aware passages of about MIN_WORDS-MAX_WORDS words."""
+def passage_chunks(doc: Document, knobs: ChunkKnobs = DEFAULT) -> list[Chunk]:
+    """Section-aware passages of about `min_words`-`max_words` words."""
+    lo, hi = knobs.min_words, knobs.max_words
     chunks: list[Chunk] = []
     for run in _section_runs(doc.blocks):
         pieces: list[tuple[str, set[int]]] = []  # (text, pages)
         text, pages, count = [], set(), 0  # type: ignore[var-annotated]
         for block in run:
-            for part in _split_long(block.text) if _words(block.text) > MAX_WORDS else [block.text]:
+            parts = _split_long(block.text, hi) if _words(block.text) > hi else [block.text]
+            for part in parts:
                 n = _words(part)
-                if text and count >= MIN_WORDS or text and count + n > MAX_WORDS:
+                if text and count >= lo or text and count + n > hi:
                     pieces.append(("\n".join(text), pages))
                     text, pages, count = [], set(), 0
                 text.append(part)
@@ -110,7 +118,7 @@ def passage_chunks(doc: Document) -> list[Chunk]:
                 count += n
         if text:
             # A short tail joins the previous piece when the two still fit the upper bound.
-            if pieces and count < MIN_WORDS // 2 and _words(pieces[-1][0]) + count <= MAX_WORDS:
+            if pieces and count < lo // 2 and _words(pieces[-1][0]) + count <= hi:
                 prev_text, prev_pages = pieces.pop()
                 pieces.append((prev_text + "\n" + "\n".join(text), prev_pages | pages))
             else:
@@ -134,7 +142,7 @@ def _row_text(row: Sequence[str]) -> str:
     return " | ".join(" ".join(cell.split()) for cell in row)
 
 
-def table_chunks(document_id: str, table: Table) -> list[Chunk]:
+def table_chunks(document_id: str, table: Table, knobs: ChunkKnobs = DEFAULT) -> list[Chunk]:
     """Row groups of a table, each starting with the caption and the header rows."""
     header = [_row_text(r) for r in table.rows[: table.header_rows]]
     lead = ([table.caption] if table.caption else []) + header
@@ -148,7 +156,7 @@ def table_chunks(document_id: str, table: Table) -> list[Chunk]:
         if (
             groups
             and groups[-1]
-            and (count + n > TABLE_MAX_WORDS or len(groups[-1]) >= TABLE_MAX_ROWS)
+            and (count + n > knobs.table_max_words or len(groups[-1]) >= knobs.table_max_rows)
         ):
             groups.append([])
             count = 0

@@ -1,68 +1,38 @@
-"""Search filters and the SQL WHERE clause they become (applied before any ranking)."""
+"""Search filters → one SQL WHERE clause over `chunks`, applied before any ranking."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from ingest.errors import InvalidQuery
-from ingest.records import ITEM_KINDS
-
-from .chunks import SCOPES
+from .query import SearchFilters
 from .textnorm import fold
 
 
-@dataclass(frozen=True)
-class SearchFilters:
-    """Restrict a search. Empty fields do not filter; a filter matching nothing gives no hits.
-
-    scope: item | passage | table ("" or "all" = any); kind: lesson | good_practice |
-    recommendation (or passage/table); document: id, id prefix or file name; country,
-    organisation, theme: one value, matched case- and accent-insensitively; addressee: a
-    substring; year_from/year_to: inclusive bounds on the document year.
-    """
-
-    scope: str = ""
-    kind: str = ""
-    document: str = ""
-    doc_type: str = ""
-    country: str = ""
-    year_from: int | None = None
-    year_to: int | None = None
-    organisation: str = ""
-    addressee: str = ""
-    theme: str = ""
-    language: str = ""
-
-    def is_empty(self) -> bool:
-        """True when nothing is filtered."""
-        return self == SearchFilters() or self == SearchFilters(scope="all")
-
-
-def _like_escape(value: str) -> str:
+def like_escape(value: str) -> str:
+    """Escape LIKE wildcards (the pattern is used with ESCAPE '\\')."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def where_clause(f: SearchFilters, alias: str = "c") -> tuple[str, list[object]]:
-    """(SQL condition over `chunks AS alias`, parameters); raises InvalidQuery on bad values."""
+def where_clause(
+    f: SearchFilters, alias: str = "c", document_ids: Sequence[str] = ()
+) -> tuple[str, list[object]]:
+    """(SQL condition over `chunks AS alias`, parameters); the filters were checked when made.
+
+    `f.document` is not matched here: the caller resolves it to `document_ids` with
+    `store.find_documents`, the same rule as every other place that takes a document.
+    """
     conds: list[str] = []
     args: list[object] = []
     a = alias
-    scope = f.scope.strip().lower()
-    if scope and scope != "all":
-        if scope not in SCOPES:
-            raise InvalidQuery(f"unknown scope {f.scope!r}; use one of all, {', '.join(SCOPES)}")
+    if f.scope != "all":
         conds.append(f"{a}.scope = ?")
-        args.append(scope)
-    kind = f.kind.strip().lower().replace("-", "_").replace(" ", "_")
-    if kind:
-        if kind not in (*ITEM_KINDS, "passage", "table"):
-            raise InvalidQuery(f"unknown kind {f.kind!r}; use one of {', '.join(ITEM_KINDS)}")
+        args.append(f.scope)
+    if f.kind:
         conds.append(f"{a}.kind = ?")
-        args.append(kind)
-    if f.document.strip():
-        ref = f.document.strip()
-        conds.append(f"({a}.file_name = ? OR {a}.document_id LIKE ? ESCAPE '\\')")
-        args += [ref, _like_escape(ref.lower()) + ("%" if len(ref) >= 4 else "")]
+        args.append(f.kind)
+    if document_ids:
+        conds.append(f"{a}.document_id IN ({','.join('?' * len(document_ids))})")
+        args += list(document_ids)
     if f.doc_type.strip():
         conds.append(f"{a}.doc_type = ?")
         args.append(fold(f.doc_type.strip()))
@@ -76,12 +46,10 @@ def where_clause(f: SearchFilters, alias: str = "c") -> tuple[str, list[object]]
     ):
         if value.strip():
             conds.append(f"{a}.{column} LIKE ? ESCAPE '\\'")
-            args.append("%|" + _like_escape(fold(" ".join(value.split()))) + "|%")
+            args.append("%|" + like_escape(fold(" ".join(value.split()))) + "|%")
     if f.addressee.strip():
         conds.append(f"{a}.addressee LIKE ? ESCAPE '\\'")
-        args.append("%" + _like_escape(fold(f.addressee.strip())) + "%")
-    if f.year_from is not None and f.year_to is not None and f.year_from > f.year_to:
-        raise InvalidQuery(f"year_from {f.year_from} is after year_to {f.year_to}")
+        args.append("%" + like_escape(fold(f.addressee.strip())) + "%")
     if f.year_from is not None:
         conds.append(f"{a}.year >= ?")
         args.append(int(f.year_from))

@@ -19,6 +19,7 @@ from ingest.records import Chunk, Document, Item
 
 from .chunks import chunk_document, unit_text
 from .embeddings import Embedder
+from .knobs import ChunkKnobs
 from .textnorm import fold, normalise
 
 MODEL_KEY, DIM_KEY = "embedding_model", "embedding_dim"
@@ -29,12 +30,22 @@ class Prepared:
     """A document's chunks and their embeddings, computed before the write transaction."""
 
     chunks: tuple[Chunk, ...]
-    vectors: np.ndarray  # (len(chunks), dim) float32, L2-normalised
+    vectors: np.ndarray | None  # (len(chunks), dim) float32, L2-normalised; None = lexical only
 
 
 def metadata_of(doc: Document, metadata: Mapping[str, object] | None = None) -> dict[str, object]:
     """The metadata mapping to use: the one given, else the document's stored pairs."""
     return dict(metadata) if metadata is not None else dict(doc.metadata)
+
+
+def chunk_units(
+    doc: Document,
+    items: Sequence[Item],
+    metadata: Mapping[str, object] | None = None,
+    chunking: ChunkKnobs | None = None,
+) -> list[Chunk]:
+    """A document's search units (items, passages, table row groups)."""
+    return chunk_document(doc, items, metadata_of(doc, metadata), chunking or ChunkKnobs())
 
 
 def prepare(
@@ -43,9 +54,10 @@ def prepare(
     embedder: Embedder,
     metadata: Mapping[str, object] | None = None,
     progress: bool = False,
+    chunking: ChunkKnobs | None = None,
 ) -> Prepared:
     """Chunk a document and embed its units (slow part; run it outside the transaction)."""
-    chunks = chunk_document(doc, items, metadata_of(doc, metadata))
+    chunks = chunk_units(doc, items, metadata, chunking)
     by_id = {it.id: it for it in items}
     texts = [unit_text(c, by_id.get(c.ref)) for c in chunks]
     return Prepared(tuple(chunks), embedder.encode(texts, progress=progress))
@@ -71,6 +83,12 @@ def _year(value: object) -> int | None:
         return int(str(value)[:4]) if value not in (None, "") else None
     except ValueError:
         return None
+
+
+def stored_model(conn: sqlite3.Connection) -> str:
+    """Name of the embedding model that built the stored vectors ('' before the first)."""
+    row = conn.execute("SELECT value FROM meta WHERE key=?", (MODEL_KEY,)).fetchone()
+    return str(row[0]) if row else ""
 
 
 def check_model(conn: sqlite3.Connection, name: str, dim: int) -> None:

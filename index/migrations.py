@@ -144,6 +144,29 @@ MIGRATIONS: list[tuple[int, str]] = [
         ALTER TABLE doc_tables ADD COLUMN row_pages TEXT NOT NULL DEFAULT '[]';
         """,
     ),
+    (
+        4,
+        # Upload jobs, so that a server restart neither forgets a job nor leaves it "not
+        # found": unfinished ones are marked interrupted at startup and can be retried.
+        """
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            size INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            started_at TEXT NOT NULL DEFAULT '',
+            finished_at TEXT NOT NULL DEFAULT '',
+            outcome TEXT NOT NULL DEFAULT '',
+            document_id TEXT NOT NULL DEFAULT '',
+            error TEXT NOT NULL DEFAULT '',
+            replaced TEXT NOT NULL DEFAULT '[]',
+            staged_path TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX jobs_status ON jobs(status);
+        CREATE INDEX jobs_created ON jobs(created_at);
+        """,
+    ),
 ]
 
 

@@ -35,11 +35,13 @@ __all__ = [
     "DocumentSummary",
     "connect",
     "delete_document_rows",
+    "find_documents",
     "get_meta",
     "keep_original",
     "load_document",
     "load_table",
     "load_tables",
+    "open_reader",
     "resolve",
     "row_to_item",
     "set_meta",
@@ -85,6 +87,14 @@ def connect(home: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=NORMAL")
     migrate(conn)
+    return conn
+
+
+def open_reader(path: Path) -> sqlite3.Connection:
+    """Another connection to an existing store file, for reading (and short writes)."""
+    conn = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys=ON")
     return conn
 
 
@@ -137,26 +147,34 @@ def _summary(r: sqlite3.Row) -> DocumentSummary:
     )
 
 
-def resolve(conn: sqlite3.Connection, ref: str) -> DocumentSummary:
-    """Find one document by file name, unique id prefix (≥ 4 hex digits) or file-name start."""
+def find_documents(conn: sqlite3.Connection, ref: str) -> list[DocumentSummary]:
+    """Documents a user's reference names: the exact file name, else a unique id prefix
+    (≥ 4 hex digits), else a file-name start (the stem "ilo-mali-slavery"). The one rule
+    every command, filter and route uses."""
     ref = ref.strip()
     rows = conn.execute(f"{_WITH_COUNTS} WHERE d.file_name = ?", (ref,)).fetchall()
     if not rows and len(ref) >= 4:
         like = ref.lower().replace("%", "").replace("_", "") + "%"
         rows = conn.execute(f"{_WITH_COUNTS} WHERE d.id LIKE ?", (like,)).fetchall()
-    if not rows and ref:  # a file-name prefix such as the stem "ilo-mali-slavery"
+    if not rows and ref:
         escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = conn.execute(
             f"{_WITH_COUNTS} WHERE d.file_name LIKE ? ESCAPE '\\'", (escaped + "%",)
         ).fetchall()
-    if not rows:
+    return [_summary(r) for r in rows]
+
+
+def resolve(conn: sqlite3.Connection, ref: str) -> DocumentSummary:
+    """The one document `ref` names (see find_documents); NotFound when none or several."""
+    found = find_documents(conn, ref)
+    if not found:
         raise NotFound(
-            f"no document matches {ref!r} (give an id, id prefix, file name or its start)"
+            f"no document matches {ref.strip()!r} (give an id, id prefix, file name or its start)"
         )
-    if len(rows) > 1:
-        names = ", ".join(r["file_name"] for r in rows[:5])
-        raise NotFound(f"{ref!r} is ambiguous: it matches {len(rows)} documents ({names})")
-    return _summary(rows[0])
+    if len(found) > 1:
+        names = ", ".join(d.file_name for d in found[:5])
+        raise NotFound(f"{ref.strip()!r} is ambiguous: it matches {len(found)} documents ({names})")
+    return found[0]
 
 
 def load_document(conn: sqlite3.Connection, document_id: str) -> Document:

@@ -3,43 +3,25 @@
 Accent folding (é → e, œ → oe), French elision split (l'OIT → oit), stop words dropped and a
 Snowball French stemmer, so "recommandations", "Recommandé" and "recommander" meet on one stem.
 The same function runs on indexed text and on queries, which is what makes them match.
+`fold` and `STOPWORDS` live in `ingest.vocab` (the readers and the extractor use them too).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+
+from ingest.vocab import STOPWORDS, fold
+
+__all__ = ["STOPWORDS", "fold", "normalise", "stem", "terms", "word_spans", "words"]
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # French elided articles and pronouns glued by an apostrophe: l'OIT, d'esclavage, qu'il
 _ELISION = {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"}
 
-# Small FR + EN stop lists (already folded): words that carry no retrieval signal and that
-# would otherwise make OR queries match nearly every chunk (slow and noisy).
-_STOP_TEXT = """
-    a au aux avec ce ces cet cette dans de des du elle en et est etre eu il ils je la le les leur
-    leurs lui mais me meme mes moi mon ne nos notre nous on ont ou par pas pour qu que qui sa se
-    ses si son sont sur ta te tes toi ton tu un une vos votre vous y ete etait sera ainsi aussi
-    comme donc dont entre lors plus tres tout tous toute toutes peu cela ceci celle celui ceux
-    quel quelle quels quelles quoi afin chez sans sous vers selon apres avant alors car ni or
-    the of and to in for on by with from at as is are was were be been being an this that these
-    those it its or not no but which who whom what when where how why than then there their
-    they them we our you your he she his her has have had do does did can could should would
-    may might will shall about into over under between also any all some such other
-    """
-STOPWORDS = frozenset(_STOP_TEXT.split())
-
 _stemmer = snowballstemmer.stemmer("french")
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents; ligatures become two letters (œ → oe)."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def words(text: str) -> list[str]:

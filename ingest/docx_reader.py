@@ -22,13 +22,15 @@ from docx.text.paragraph import Paragraph
 
 from .assemble import build_document
 from .errors import IngestError
-from .readers import ReadOptions
+from .options import ReadOptions
 from .records import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, Document, Table
-from .text_reader import CAPTION, TABLE_CAPTION_MAX, guess_header_rows, heading_level, pad_rows
+from .text_reader import heading_level
+from .text_tables import guess_header_rows, pad_rows
+from .vocab import CAPTION, DOCX_BULLETS, TABLE_CAPTION_MAX, bullet_pattern, normalise_bullet
 
 _HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift|título)\s*(\d)$", re.I)
 _LIST_STYLE = re.compile(r"^(?:list|liste)\b.*?(\d)?$", re.I)
-_LITERAL_MARKER = re.compile(r"^([-•▪◦●■–]|o(?=\s))\s+(?=\S)")
+_LITERAL_MARKER = re.compile(r"^(" + bullet_pattern(DOCX_BULLETS, letters="o") + r")\s+(?=\S)")
 _BULLET_FORMATS = {"bullet", "none"}
 SHORT_LINE = 120
 
@@ -71,7 +73,7 @@ class _Numbering:
     """Resolves list markers from numbering.xml and counts numbered items."""
 
     def __init__(self, doc: Any) -> None:
-        self.formats: dict[tuple[str, int], tuple[str, str]] = {}
+        self.formats: dict[tuple[str, int], tuple[str, str, str]] = {}  # format, text, font
         self.counters: dict[tuple[str, int], int] = {}
         try:
             root = doc.part.numbering_part.element
@@ -83,18 +85,25 @@ class _Numbering:
             node = abstract.get(ref.get(qn("w:val"))) if ref is not None else None
             for lvl in node.findall(qn("w:lvl")) if node is not None else []:
                 fmt, text = lvl.find(qn("w:numFmt")), lvl.find(qn("w:lvlText"))
+                font = lvl.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
                 self.formats[(num.get(qn("w:numId")), int(lvl.get(qn("w:ilvl"), "0")))] = (
                     fmt.get(qn("w:val"), "") if fmt is not None else "bullet",
                     text.get(qn("w:val"), "") if text is not None else "•",
+                    font.get(qn("w:ascii"), "") if font is not None else "",
                 )
 
     def marker(self, num_id: str, ilvl: int) -> str:
-        """The marker as Word would draw it: bullet glyph, "3." or "b)"."""
-        fmt, text = self.formats.get((num_id, ilvl), ("bullet", "•"))
+        """The marker as Word would draw it: bullet glyph, "3." or "b)".
+
+        A bullet in a Symbol/Wingdings font is the glyph it draws, as the PDF reader has it
+        (`vocab.normalise_bullet`); one still unknown is "•".
+        """
+        fmt, text, font = self.formats.get((num_id, ilvl), ("bullet", "•", ""))
         for key in [k for k in self.counters if k[0] == num_id and k[1] > ilvl]:
             del self.counters[key]  # a shallower item restarts deeper counts
         if fmt in _BULLET_FORMATS:
-            return "•" if not text or ord(text[0]) >= 0xF000 else text
+            glyph = normalise_bullet(text, font) if text else "•"
+            return "•" if ord(glyph[0]) >= 0xF000 else glyph
         count = self.counters[(num_id, ilvl)] = self.counters.get((num_id, ilvl), 0) + 1
         value = chr(96 + (count - 1) % 26 + 1) if fmt == "lowerLetter" else str(count)
         value = value.upper() if fmt == "upperLetter" else value

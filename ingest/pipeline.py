@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
-from .readers import ReadOptions, read_path
+from .options import ReadOptions
+from .readers import read_path
 from .records import Document, Item
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import resource
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -74,42 +75,59 @@ class _Slot:
 
 
 class WorkerPool:
-    """A fixed number of isolated parser processes fed from a list of paths."""
+    """A fixed number of isolated parser processes, kept between batches.
+
+    `map` feeds one batch at a time (a second caller waits for the first batch to end);
+    workers stay alive afterwards so the next batch skips their start-up (spaCy, parsers).
+    `close` stops them.
+    """
 
     def __init__(
         self,
         job: Callable[[Path, ReadOptions], Any],
         jobs: int = 2,
-        options: ReadOptions | None = None,
+        memory_bytes: int = 0,
     ) -> None:
         self.job = job
         self.jobs = max(1, jobs)
-        self.options = options or ReadOptions()
+        self.memory_bytes = memory_bytes
         # forkserver: children start from a clean process, not a copy of a server holding
         # torch threads and open SQLite handles
         self.ctx = mp.get_context("forkserver")
         self.ctx.set_forkserver_preload(["ingest.readers", "pdfplumber"])
+        self._slots: list[_Slot] = []
+        self._lock = threading.Lock()
 
     def _start(self) -> _Slot:
         parent, child = self.ctx.Pipe()
         process = self.ctx.Process(
             target=_worker_main,
-            args=(child, self.job, self.options.limits.memory_bytes),
+            args=(child, self.job, self.memory_bytes),
             daemon=True,
         )
         process.start()
         child.close()
         return _Slot(process, parent)
 
-    def map(self, paths: Sequence[Path]) -> Iterator[ParseOutcome]:
+    def map(
+        self, paths: Sequence[Path], options: ReadOptions | None = None
+    ) -> Iterator[ParseOutcome]:
         """Parse every path, yielding outcomes as they finish (not in input order)."""
-        pending = list(reversed(paths))
-        slots = [self._start() for _ in range(min(self.jobs, len(paths)))]
-        limit = self.options.limits.seconds
+        options = options or ReadOptions()
+        with self._lock:
+            yield from self._run(list(reversed(paths)), options)
+
+    def _run(self, pending: list[Path], options: ReadOptions) -> Iterator[ParseOutcome]:
+        wanted = min(self.jobs, len(pending))
+        self._slots = [s for s in self._slots if s.process.is_alive()]
+        while len(self._slots) < wanted:
+            self._slots.append(self._start())
+        slots = self._slots
+        limit = options.limits.seconds
         try:
             while pending or any(s.path for s in slots):
                 for slot in slots:
-                    self._feed(slot, pending)
+                    self._feed(slot, pending, options)
                 busy = [s for s in slots if s.path is not None]
                 ready = wait([s.conn for s in busy], timeout=0.2)
                 now = time.monotonic()
@@ -152,18 +170,28 @@ class WorkerPool:
                         slot.path = None
                     # hand the worker its next file before the caller spends time on this
                     # outcome (embedding, storing), so no core idles meanwhile
-                    self._feed(slots[i], pending)
+                    self._feed(slots[i], pending, options)
                     yield outcome
         finally:
+            # a batch abandoned midway leaves workers busy with files nobody waits for
             for slot in slots:
-                self._stop(slot)
+                if slot.path is not None:
+                    self._stop(slot)
+            self._slots = [s for s in slots if s.path is None]
 
-    def _feed(self, slot: _Slot, pending: list[Path]) -> None:
+    def close(self) -> None:
+        """Stop every worker."""
+        with self._lock:
+            for slot in self._slots:
+                self._stop(slot)
+            self._slots = []
+
+    def _feed(self, slot: _Slot, pending: list[Path], options: ReadOptions) -> None:
         """Send an idle worker the next pending file."""
         if slot.path is None and pending:
             slot.path = pending.pop()
             slot.started = time.monotonic()
-            slot.conn.send((slot.path, self.options))
+            slot.conn.send((slot.path, options))
 
     @staticmethod
     def _stop(slot: _Slot) -> None:

@@ -5,10 +5,10 @@ A `.pdf` that is really a JPEG, ZIP or HTML page is refused with a reason that s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import FileTooLarge, IngestError, UnsupportedFile
+from .options import Limits, ReadOptions
 from .records import Document
 
 TEXT_SUFFIXES = {
@@ -20,24 +20,17 @@ TEXT_SUFFIXES = {
 }
 SUPPORTED_SUFFIXES = (".pdf", ".docx", *TEXT_SUFFIXES)
 
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "TEXT_SUFFIXES",
+    "Limits",
+    "ReadOptions",
+    "read_bytes",
+    "read_path",
+    "sniff",
+]
 
-@dataclass(frozen=True)
-class Limits:
-    """Per-file limits; a file over any of them is refused with a clear message."""
-
-    max_bytes: int = 200 * 1024 * 1024
-    max_pages: int = 2000
-    seconds: float = 300.0  # wall time for parsing one file in its worker
-    memory_bytes: int = 3 * 1024 * 1024 * 1024  # address space of one worker
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    """How to read a file: PDF password, OCR of pages without text, limits."""
-
-    password: str | None = None
-    ocr: bool = True
-    limits: Limits = Limits()
+_DEFAULTS = ReadOptions()  # frozen: one shared default is safe
 
 
 def sniff(data: bytes, name: str) -> str:
@@ -71,7 +64,7 @@ def sniff(data: bytes, name: str) -> str:
     )
 
 
-def read_bytes(data: bytes, name: str, options: ReadOptions = ReadOptions()) -> Document:
+def read_bytes(data: bytes, name: str, options: ReadOptions = _DEFAULTS) -> Document:
     """Parse a file's bytes into a Document. Raises IngestError subclasses with a reason."""
     if not data:
         raise IngestError(name, "empty file (0 bytes)")
@@ -83,7 +76,7 @@ def read_bytes(data: bytes, name: str, options: ReadOptions = ReadOptions()) -> 
         )
     kind = sniff(data, name)
     if kind == "pdf":
-        from .pdf_reader import read_pdf
+        from .pdf import read_pdf
 
         return read_pdf(data, name, options)
     if kind == "docx":
@@ -95,7 +88,7 @@ def read_bytes(data: bytes, name: str, options: ReadOptions = ReadOptions()) -> 
     return read_text(data, name, kind, options)
 
 
-def read_path(path: Path, options: ReadOptions = ReadOptions()) -> Document:
+def read_path(path: Path, options: ReadOptions = _DEFAULTS) -> Document:
     """Read a file from disk; unreadable paths become IngestError naming the path."""
     try:
         data = path.read_bytes()

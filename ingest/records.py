@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
+from .vocab import BBox
 
 # Block kinds
 HEADING = "heading"

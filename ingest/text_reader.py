@@ -17,13 +17,12 @@ from dataclasses import replace
 from .assemble import build_document
 from .headings import guess_heading, is_all_caps, is_toc_line
 from .html_text import BREAK_TAGS, flatten_html
-from .readers import ReadOptions
+from .options import ReadOptions
 from .records import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, Document, Table
 from .text_tables import guess_header_rows, is_tab_row, pad_rows, take_pipe_table, take_tab_table
+from .vocab import CAPTION, TABLE_CAPTION_MAX, TEXT_BULLETS, bullet_pattern
 
 __all__ = [
-    "CAPTION",
-    "TABLE_CAPTION_MAX",
     "clean_inline",
     "decode_text",
     "guess_header_rows",
@@ -43,14 +42,12 @@ _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 _SUPERSCRIPT = re.compile(r"\^\{([^{}]*)\}")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$|<>~])")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_BULLETS = set("-•▪◦●■□☐☒*+–✓✔➢►") | {"o"}
 _MARKER = re.compile(
-    r"^([-•▪◦●■□☐☒*+–✓✔➢►]|o(?=\s)|\d{1,2}[.)](?!\d)|[a-z][.)]|[ivx]{1,4}\))\s+(?=\S)"
+    r"^("
+    + bullet_pattern(TEXT_BULLETS, letters="o")
+    + r"|\d{1,2}[.)](?!\d)|[a-z][.)]|[ivx]{1,4}\))\s+(?=\S)"
 )
 _DOT_LEADER = re.compile(r"(\.{4,}|…{2,})\s*\d*\s*$")
-CAPTION = re.compile(r"^(tableau|table)\b", re.I)
-
-TABLE_CAPTION_MAX = 300
 
 
 def decode_text(data: bytes) -> str:
@@ -173,7 +170,7 @@ class _Builder:
         if (m := _MARKER.match(text)) and (m.group(1) != "*" or not text.endswith("*")):
             marker, item, raw_item, depth = m.group(1), text[m.end() :], line, 0
             raw_item = raw_item[raw_item.find(marker) + len(marker) :].strip()
-            while (inner := _MARKER.match(item)) and inner.group(1) in _BULLETS:
+            while (inner := _MARKER.match(item)) and inner.group(1) in TEXT_BULLETS:
                 # "- o **Organiser …**": a nested bullet written after its parent's marker
                 marker, item, depth = inner.group(1), item[inner.end() :], depth + 1
                 raw_item = raw_item[raw_item.find(marker) + len(marker) :].strip()

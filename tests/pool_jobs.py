@@ -33,4 +33,6 @@ def misbehave(path: Path, options: ReadOptions) -> str:
         raise IngestError(path.name, "bad input")
     if name == "bug":
         raise KeyError("surprise")
+    if name.startswith("pid"):
+        return f"pid:{os.getpid()}"
     return f"ok:{name}"

@@ -8,7 +8,9 @@ from pathlib import Path
 from index import store
 from index.embeddings import HashingEmbedder
 from index.indexer import prepare, write_chunks
-from index.search import Searcher
+from index.query import SearchFilters, SearchRequest
+from index.search import Hit, Searcher
+from index.search_index import SearchIndex
 from ingest.records import PARAGRAPH, Block, Document, Item, Table, Tag
 
 
@@ -179,4 +181,11 @@ def build(home: Path, embedder: HashingEmbedder | None = None) -> Searcher:
                 metadata=meta,
                 model=(embedder.name, embedder.dim),
             )
-    return Searcher(conn, home, embedder)
+    return SearchIndex(home, embedder).searcher(conn)
+
+
+def find(
+    searcher: Searcher, query: str, filters: SearchFilters | None = None, **options: object
+) -> list[Hit]:
+    """`searcher.search` with the request spelled as keywords (k, mode, offset, expand)."""
+    return searcher.search(SearchRequest(query, filters or SearchFilters(), **options))  # type: ignore[arg-type]

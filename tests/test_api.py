@@ -109,7 +109,7 @@ def populate(kb: Any, tmp_path: Path) -> dict[str, str]:
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(data)
         warnings = ("page 7 has no text layer",) if name.startswith("cisp") else ()
-        outcome = kb._store(path, _parsed(data, name, items, warnings))
+        outcome = kb.store_parsed(path, _parsed(data, name, items, warnings))
         assert outcome.status == "ingested", outcome.reason
         ids[name] = outcome.document_id
     return ids
@@ -117,7 +117,7 @@ def populate(kb: Any, tmp_path: Path) -> dict[str, str]:
 
 def make_client(kb: Any, peer: tuple[str, int] = LOOPBACK, **settings: Any) -> TestClient:
     """A TestClient from `peer` on a fresh app; settings overrides apply to this KnowledgeBase."""
-    from api.app import create_app
+    from api.http.app import create_app
 
     if settings:
         kb.settings = kb.settings.model_copy(update=settings)
@@ -286,7 +286,7 @@ def test_stored_html_is_never_served_as_html(kb, tmp_path: Path) -> None:
         tables=[],
         page_count=1,
     )
-    assert kb._store(path, Parsed(doc, (), "test-1")).status == "ingested"
+    assert kb.store_parsed(path, Parsed(doc, (), "test-1")).status == "ingested"
     with make_client(kb) as client:
         response = client.get(f"/documents/{doc.id}/file")
     assert response.content == data

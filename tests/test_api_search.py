@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from test_api import assert_problem, make_client, populate
 
+from api.reads import Reader
+from index.query import SearchRequest
+from index.search import Hit
+from index.themes import Theme
 from ingest.errors import InvalidQuery
 
 
@@ -30,34 +35,44 @@ def test_search_passes_filters_and_completes_hits(
     seen: dict[str, Any] = {}
     doc_id = stocked["ilo-mali-2023.pdf"]
 
-    def fake_search(query: str, **kwargs: Any) -> list[dict[str, Any]]:
-        seen.update(kwargs, query=query)
+    def fake_search(self: Reader, request: SearchRequest) -> list[Hit]:
+        seen.update(
+            asdict(request.filters),
+            query=request.query,
+            k=request.k,
+            offset=request.offset,
+            mode=request.mode,
+            expand=request.expand,
+        )
         return [
-            {
-                "id": "c1",
-                "scope": "passage",
-                "kind": "passage",
-                "text": "dialogue social",
-                "snippet": "…dialogue social…",
-                "document_id": doc_id,
-                "pages": [31],
-                "section_path": ["5. Leçons apprises et recommandations"],
-                "score": 0.5,
-            },
-            {  # shaped like index.search.Hit: chunk id, item id in `ref`, section as a tuple
-                "id": "chunk-9",
-                "scope": "item",
-                "kind": "recommendation",
-                "ref": "item-42",
-                "file_name": "ilo-mali-2023.pdf",
-                "document_id": doc_id,
-                "pages": (32, 33),
-                "section": ("5. Leçons", "5.2 Recommandations"),
-                "score": 0.4,
-            },
+            Hit(
+                id="c1",
+                scope="passage",
+                kind="passage",
+                text="dialogue social",
+                snippet="…dialogue social…",
+                document_id=doc_id,
+                file_name="ilo-mali-2023.pdf",
+                pages=(31,),
+                section=("5. Leçons apprises et recommandations",),
+                score=0.5,
+            ),
+            Hit(
+                id="chunk-9",
+                scope="item",
+                kind="recommendation",
+                text="Former les juges",
+                snippet="Former les juges",
+                ref="item-42",
+                file_name="ilo-mali-2023.pdf",
+                document_id=doc_id,
+                pages=(32, 33),
+                section=("5. Leçons", "5.2 Recommandations"),
+                score=0.4,
+            ),
         ]
 
-    monkeypatch.setattr(kb, "search", fake_search)
+    monkeypatch.setattr(Reader, "search", fake_search)
     body = client.get(
         "/search",
         params={
@@ -113,37 +128,38 @@ def test_search_errors(client: TestClient, kb, monkeypatch) -> None:
     assert_problem(client.get("/search?q=x&limit=1000"), 422, "limit")
     assert_problem(client.get("/search?q=%20%20"), 422, "empty")
 
-    def refuse(query: str, **kwargs: Any) -> list[dict[str, Any]]:
+    def refuse(self: Reader, request: SearchRequest) -> list[Hit]:
         raise InvalidQuery("the query has no searchable words")
 
-    monkeypatch.setattr(kb, "search", refuse)
+    monkeypatch.setattr(Reader, "search", refuse)
     assert_problem(client.get("/search?q=le"), 422, "no searchable words")
 
-    def not_yet(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+    def not_yet(*args: Any, **kwargs: Any) -> list[Hit]:
         raise NotImplementedError
 
-    monkeypatch.setattr(kb, "search", not_yet)
+    monkeypatch.setattr(Reader, "search", not_yet)
     assert_problem(client.get("/search?q=justice"), 501, "not available")
 
 
 def test_similar_and_themes(client: TestClient, kb, monkeypatch, stocked: dict[str, str]) -> None:
     other = client.get("/items?document=cisp-kafamuya-2024.pdf").json()["items"][0]
     source = client.get("/items?kind=lesson").json()["items"][0]
-    monkeypatch.setattr(
-        kb, "similar", lambda item_id, k=10: [{**other, "scope": "item", "score": 0.7}][:k]
+    similar = Hit(
+        id="chunk-1",
+        scope="item",
+        kind=other["kind"],
+        text=other["text"],
+        snippet=other["text"],
+        document_id=other["document_id"],
+        file_name=other["document"],
+        pages=tuple(other["pages"]),
+        section=tuple(other["section_path"]),
+        score=0.7,
+        ref=other["id"],
     )
-    monkeypatch.setattr(
-        kb,
-        "themes",
-        lambda: [
-            {
-                "label": "coordination",
-                "members": [other["id"]],
-                "documents": [other["document"]],
-                "years": [2024],
-            }
-        ],
-    )
+    monkeypatch.setattr(Reader, "similar", lambda self, item_id, k=10: [similar][:k])
+    theme = Theme("coordination", (other["id"],), (other["document"],), (2024,), ("lesson",), 0.9)
+    monkeypatch.setattr(Reader, "themes", lambda self: [theme])
     body = client.get(f"/items/{source['id']}/similar?k=3").json()
     assert body["item_id"] == source["id"]
     assert body["hits"][0]["document"] == "cisp-kafamuya-2024.pdf"

@@ -10,15 +10,15 @@ import pytest
 from fastapi.testclient import TestClient
 from test_api import assert_problem, make_client, populate
 
-from api.jobs import safe_name
-from api.service import FAILED, INGESTED, IngestOutcome
+from api.batch import FAILED, INGESTED, IngestOutcome
+from api.uploads import safe_name
 from index import store
 
 MD = b"# Rapport\n\n## Recommandations\n\n- Renforcer la coordination des acteurs.\n"
 
 
 def wait_job(client: TestClient, job: dict[str, Any]) -> dict[str, Any]:
-    client.app.state.jobs.wait_idle()  # type: ignore[attr-defined]
+    client.app.state.uploads.wait_idle()  # type: ignore[attr-defined]
     return client.get(job["url"]).json()
 
 
@@ -247,3 +247,53 @@ def test_broken_upload_fails_with_a_reason_and_changes_nothing(kb, tmp_path: Pat
         assert done["status"] == "failed" and done["error"] and not done["document_id"]
         assert client.get("/documents").json() == before
         assert client.get("/items").json()["count"] == 4
+
+
+def test_jobs_outlive_a_restart_and_interrupted_ones_can_be_retried(
+    kb, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A server stops with one upload running and one queued: the next server lists both as
+    interrupted (not "not found"), keeps their files, and a retry ingests the queued one."""
+    from api.service import KnowledgeBase
+    from api.uploads import UploadQueue
+    from index.embeddings import HashingEmbedder
+
+    gate = threading.Event()
+
+    def blocked(paths: list[Path], **kwargs: Any) -> list[IngestOutcome]:
+        gate.wait(timeout=60)
+        return [IngestOutcome(str(paths[0]), INGESTED, "ab" * 32)]
+
+    monkeypatch.setattr(kb, "ingest", blocked)
+    first = UploadQueue(kb)
+    running = first.submit(*stage(first, "running.md"))
+    queued = first.submit(*stage(first, "queued.md"))
+    assert first.get(queued.id).status == "queued"
+    first._executor.shutdown(wait=False, cancel_futures=True)  # the process dies here
+
+    restarted = KnowledgeBase(settings, embedder=HashingEmbedder())
+    try:
+        with make_client(restarted) as client:
+            jobs = {j["id"]: j for j in client.get("/jobs").json()}
+            assert {running.id, queued.id} <= set(jobs)
+            job = client.get(f"/jobs/{queued.id}").json()
+            assert job["status"] == "interrupted" and "retry" in job["error"]
+            assert Path(first.get(queued.id).staged_path).exists()  # kept for the retry
+            retried = client.post(f"/jobs/{queued.id}/retry")
+            assert retried.status_code == 202, retried.text
+            done = wait_job(client, retried.json())
+            assert done["status"] == "done" and done["outcome"] == "ingested", done
+            assert client.get(done["document_url"]).json()["file_name"] == "queued.md"
+            assert_problem(client.post(f"/jobs/{queued.id}/retry"), 422, "only interrupted")
+    finally:
+        gate.set()
+        restarted.close()
+
+
+def stage(queue: Any, name: str) -> tuple[Path, int]:
+    """Stage a small Markdown upload in the queue's folder."""
+    import io
+
+    from api.uploads import stage_upload
+
+    return stage_upload(io.BytesIO(MD), name, queue.uploads, 10**6)

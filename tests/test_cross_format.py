@@ -2,7 +2,7 @@
 
 Data: ../shared/seeds/*.txt, ../shared/docx/*.docx and corpus/*.pdf (all five documents
 rendered from the seeds). Skips when ../shared is absent, and the PDF comparisons skip until
-`ingest/pdf_reader.py` exists.
+`ingest/pdf/reader.py` exists.
 
 Documented tolerance (text vs DOCX): the tool that rendered the seeds into Word styled a few
 lines as headings that no reading of the words would call one — numbered evaluation
@@ -132,7 +132,7 @@ def test_text_and_docx_give_the_same_table_cells(seed: str) -> None:
 
 def _pdf(seed: str) -> tuple[Document, Document]:
     _, docx_path, pdf_path = _paths(seed)
-    if not (ROOT / "ingest" / "pdf_reader.py").exists() or not pdf_path.exists():
+    if not (ROOT / "ingest" / "pdf" / "reader.py").exists() or not pdf_path.exists():
         pytest.skip("PDF reader or corpus PDF not available yet")
     return _read(docx_path), _read(pdf_path)
 

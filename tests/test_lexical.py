@@ -9,7 +9,7 @@ import pytest
 from index.glossary import Glossary, default_glossary
 from index.lexical import match_expression
 from index.textnorm import fold, normalise, terms
-from tests.search_fixtures import build
+from tests.search_fixtures import build, find
 
 
 def test_french_normalisation_folds_accents_and_stems() -> None:
@@ -41,7 +41,7 @@ def test_french_normalisation_folds_accents_and_stems() -> None:
 def test_hostile_queries_never_raise(tmp_path: Path, query: str) -> None:
     searcher = build(tmp_path)
     for mode in ("lexical", "dense", "hybrid"):
-        searcher.search(query, mode=mode)
+        find(searcher, query, mode=mode)
     assert searcher.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0] > 0
 
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.integration
 def evalkb() -> list[str]:
     """The console script next to this interpreter, or the module when not installed."""
     script = Path(sys.executable).with_name("evalkb")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "api.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "api.main"]
 
 
 def free_port() -> int:

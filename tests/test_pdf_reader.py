@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, shared
 
-from ingest import ocr
 from ingest.errors import FileTooLarge, IngestError, PasswordRequired
-from ingest.pdf_layout import join_hyphenated, list_marker, page_lines, strip_running_lines
+from ingest.pdf import ocr
+from ingest.pdf.layout import join_hyphenated, list_marker, page_lines, strip_running_lines
 from ingest.readers import Limits, ReadOptions, read_path
 from ingest.records import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Document, Section
 

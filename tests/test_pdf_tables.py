@@ -1,4 +1,5 @@
-"""Tests of ingest.pdf_tables: ruled and borderless detection, false positives, page merges."""
+"""Tests of ingest.pdf.tables and ingest.pdf.table_merge: ruled and borderless detection,
+false positives, page merges."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from ingest.pdf_tables import MergedTable, PageTable, extract_page_tables, merge_continued
+from ingest.pdf.table_merge import MergedTable, merge_continued
+from ingest.pdf.tables import PageTable, extract_page_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -17,8 +17,11 @@ def run(names: list[str], tmp_path: Path, seconds: float = 3.0) -> dict[str, str
         path.write_bytes(b"x")
         paths.append(path)
     options = ReadOptions(limits=Limits(seconds=seconds, memory_bytes=1024 * 2**20))
-    pool = WorkerPool(misbehave, jobs=2, options=options)
-    return {o.path.stem: (o.result if o.ok else o.error) for o in pool.map(paths)}
+    pool = WorkerPool(misbehave, jobs=2, memory_bytes=options.limits.memory_bytes)
+    try:
+        return {o.path.stem: (o.result if o.ok else o.error) for o in pool.map(paths, options)}
+    finally:
+        pool.close()
 
 
 def test_good_files_parse(tmp_path: Path) -> None:
@@ -48,3 +51,19 @@ def test_recursion_and_errors_have_reasons(tmp_path: Path) -> None:
     assert "loops" in results["recurse"]
     assert results["bad"] == "bad input"
     assert "KeyError" in results["bug"]
+
+
+def test_workers_outlive_a_batch(tmp_path: Path) -> None:
+    """The pool keeps its workers between batches (spaCy and parsers load once)."""
+    paths = []
+    for n in range(4):
+        path = tmp_path / f"pid{n}.pdf"
+        path.write_bytes(b"x")
+        paths.append(path)
+    pool = WorkerPool(misbehave, jobs=2)
+    try:
+        first = {o.result for o in pool.map(paths[:2])}
+        second = {o.result for o in pool.map(paths[2:])}
+    finally:
+        pool.close()
+    assert len(first) == 2 and first == second

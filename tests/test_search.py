@@ -8,12 +8,13 @@ import pytest
 
 from index import store
 from index.embeddings import HashingEmbedder
-from index.filters import SearchFilters
 from index.indexer import delete_document_chunks
+from index.query import SearchFilters
 from index.search import Searcher
+from index.search_index import SearchIndex
 from index.vectors import INDEX_FILE, SIDECAR_FILE
 from ingest.errors import IndexMismatch, InvalidQuery, NotFound
-from tests.search_fixtures import EU, ILO, build
+from tests.search_fixtures import EU, ILO, build, find
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def searcher(tmp_path: Path) -> Searcher:
 
 @pytest.mark.parametrize("mode", ["lexical", "dense", "hybrid"])
 def test_relevant_text_ranks_first(searcher: Searcher, mode: str) -> None:
-    hits = searcher.search("commissions communautaires de médiation", mode=mode)
+    hits = find(searcher, "commissions communautaires de médiation", mode=mode)
     assert hits and "médiation" in hits[0].text
     hit = hits[0]
     assert hit.file_name == "ilo-slavery.pdf" and hit.document_id == ILO
@@ -32,22 +33,22 @@ def test_relevant_text_ranks_first(searcher: Searcher, mode: str) -> None:
 
 
 def test_hit_fields_and_snippet(searcher: Searcher) -> None:
-    hits = searcher.search("paiement des kits", SearchFilters(scope="item"))
+    hits = find(searcher, "paiement des kits", SearchFilters(scope="item"))
     assert hits[0].scope == "item" and hits[0].kind == "recommendation"
     assert hits[0].label == "R1" and hits[0].ref.startswith("bbbb")
     assert "**paiement**" in hits[0].snippet and "**kits**" in hits[0].snippet
 
 
 def test_table_rows_are_searchable(searcher: Searcher) -> None:
-    hits = searcher.search("juges formés", SearchFilters(scope="table"))
+    hits = find(searcher, "juges formés", SearchFilters(scope="table"))
     assert hits and hits[0].scope == "table" and "Indicateur | Cible" in hits[0].text
     assert hits[0].ref == f"{ILO[:16]}-t0"
 
 
 def test_english_query_finds_french_text_through_glossary(searcher: Searcher) -> None:
     q = "income-generating activities sustainability"
-    assert not searcher.search(q, mode="lexical", expand=False)
-    hits = searcher.search(q, mode="lexical", expand=True)
+    assert not find(searcher, q, mode="lexical", expand=False)
+    hits = find(searcher, q, mode="lexical", expand=True)
     assert hits and "activités génératrices de revenus" in hits[0].text
 
 
@@ -71,7 +72,7 @@ def test_filters_restrict_before_ranking(
     searcher: Searcher, filters: SearchFilters, expected: set[str]
 ) -> None:
     for mode in ("lexical", "dense", "hybrid"):
-        hits = searcher.search("migrants esclavage victimes", filters, k=50, mode=mode)
+        hits = find(searcher, "migrants esclavage victimes", filters, k=50, mode=mode)
         assert hits and {h.document_id for h in hits} <= expected, (mode, filters)
 
 
@@ -89,39 +90,39 @@ def test_filter_matching_nothing_returns_nothing(
     searcher: Searcher, filters: SearchFilters
 ) -> None:
     for mode in ("lexical", "dense", "hybrid"):
-        assert searcher.search("migrants", filters, mode=mode) == []
+        assert find(searcher, "migrants", filters, mode=mode) == []
 
 
 def test_invalid_queries(searcher: Searcher) -> None:
     with pytest.raises(InvalidQuery):
-        searcher.search("   ")
+        find(searcher, "   ")
     with pytest.raises(InvalidQuery):
-        searcher.search("x", mode="semantic")
+        find(searcher, "x", mode="semantic")
     with pytest.raises(InvalidQuery):
-        searcher.search("x", SearchFilters(year_from=2022, year_to=2020))
+        find(searcher, "x", SearchFilters(year_from=2022, year_to=2020))
     with pytest.raises(InvalidQuery):
-        searcher.search("x", SearchFilters(scope="chapter"))
+        find(searcher, "x", SearchFilters(scope="chapter"))
 
 
 def test_offset_pages_through_results(searcher: Searcher) -> None:
-    full = searcher.search("migrants victimes esclavage", k=6)
-    assert [h.id for h in searcher.search("migrants victimes esclavage", k=3, offset=3)] == [
+    full = find(searcher, "migrants victimes esclavage", k=6)
+    assert [h.id for h in find(searcher, "migrants victimes esclavage", k=3, offset=3)] == [
         h.id for h in full[3:6]
     ]
 
 
 def test_cache_follows_deletes_and_is_rebuilt_when_missing(tmp_path: Path) -> None:
     searcher = build(tmp_path)
-    assert searcher.search("réintégration migrants", mode="dense")
+    assert find(searcher, "réintégration migrants", mode="dense")
     assert (tmp_path / INDEX_FILE).exists() and (tmp_path / SIDECAR_FILE).exists()
     with store.transaction(searcher.conn):
         delete_document_chunks(searcher.conn, EU)
-    hits = searcher.search("réintégration migrants", mode="dense", k=50)
+    hits = find(searcher, "réintégration migrants", mode="dense", k=50)
     assert hits and all(h.document_id == ILO for h in hits)
     # A fresh process with the FAISS file gone rebuilds it from the stored vectors.
     (tmp_path / INDEX_FILE).unlink()
-    fresh = Searcher(searcher.conn, tmp_path, HashingEmbedder())
-    again = fresh.search("réintégration migrants", mode="dense", k=50)
+    fresh = SearchIndex(tmp_path, HashingEmbedder()).searcher(searcher.conn)
+    again = find(fresh, "réintégration migrants", mode="dense", k=50)
     assert [h.id for h in again] == [h.id for h in hits]
     assert (tmp_path / INDEX_FILE).exists()
 
@@ -134,17 +135,18 @@ def test_document_delete_cascades_to_chunks(tmp_path: Path) -> None:
         searcher.conn.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()[0]
         == searcher.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
     )
-    assert all(h.document_id == ILO for h in searcher.search("migrants", k=50))
+    assert all(h.document_id == ILO for h in find(searcher, "migrants", k=50))
 
 
 def test_other_model_raises_index_mismatch_until_reindex(tmp_path: Path) -> None:
     build(tmp_path)
-    other = Searcher(store.connect(tmp_path), tmp_path, HashingEmbedder(dim=32))
+    other_index = SearchIndex(tmp_path, HashingEmbedder(dim=32))
+    other = other_index.searcher(store.connect(tmp_path))
     with pytest.raises(IndexMismatch, match="reindex"):
-        other.search("migrants", mode="dense")
-    assert other.search("migrants", mode="lexical")  # lexical needs no vectors
-    count = other.reindex(progress=False)
-    assert count > 0 and other.search("migrants", mode="dense")
+        find(other, "migrants", mode="dense")
+    assert find(other, "migrants", mode="lexical")  # lexical needs no vectors
+    count = other_index.reindex(other.conn, progress=False)
+    assert count > 0 and find(other, "migrants", mode="dense")
 
 
 def test_similar_lists_items_from_other_documents(searcher: Searcher) -> None:

@@ -13,7 +13,9 @@ from index import store
 from index.embeddings import SentenceTransformerEmbedder
 from index.indexer import prepare, write_chunks
 from index.search import Searcher
+from index.search_index import SearchIndex
 from index.textnorm import fold
+from tests.search_fixtures import find
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.integration
@@ -27,7 +29,7 @@ def _ndcg(searcher: Searcher, query: dict, mode: str, expand: bool) -> float:
     targets = [(r["doc"], _norm(r["contains"])) for r in query["relevant"]]
     seen: set[int] = set()
     dcg = 0.0
-    for rank, hit in enumerate(searcher.search(query["query"], k=10, mode=mode, expand=expand)):
+    for rank, hit in enumerate(find(searcher, query["query"], k=10, mode=mode, expand=expand)):
         for i, (doc, needle) in enumerate(targets):
             if i not in seen and Path(hit.file_name).stem == doc and needle in _norm(hit.text):
                 seen.add(i)
@@ -61,7 +63,7 @@ def corpus_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
                 items=parsed.items,
                 model=(embedder.name, embedder.dim),
             )
-    return Searcher(conn, home, embedder)
+    return SearchIndex(home, embedder).searcher(conn)
 
 
 def test_english_queries_reach_target_and_hybrid_beats_single_modes(

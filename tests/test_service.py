@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from api.views import hit_dict
 from index import store
+from index.query import ItemQuery, SearchFilters, SearchRequest
 
 REPORT = """RAPPORT D'EVALUATION FINALE DU PROJET JUSTICE AU MALI
 
@@ -19,6 +21,10 @@ Le projet a renforcé l'accès à la justice des femmes dans le centre du Mali.
 """
 
 
+def search(kb, query: str, scope: str = "all") -> list[dict]:  # type: ignore[no-untyped-def]
+    return [hit_dict(h) for h in kb.read.search(SearchRequest(query, SearchFilters(scope=scope)))]
+
+
 def ingest_report(kb, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
     path = tmp_path / "rapport-justice.txt"
     path.write_text(REPORT, encoding="utf-8")
@@ -29,9 +35,9 @@ def ingest_report(kb, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
 
 def test_items_are_extracted_and_searchable(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     doc_id = ingest_report(kb, tmp_path)
-    texts = {it.text for it in kb.items(kind="recommendation")}
+    texts = {it.text for it in kb.read.items(ItemQuery(kind="recommendation"))}
     assert any("formation des juges" in t for t in texts), texts
-    hits = kb.search("mécanisme de plainte", scope="items")
+    hits = search(kb, "mécanisme de plainte", scope="items")
     assert hits and "plainte" in hits[0]["text"]
     assert hits[0]["document_id"] == doc_id and hits[0]["document"] == "rapport-justice.txt"
     assert hits[0]["pages"] == [1] and "RECOMMANDATIONS" in hits[0]["section"]
@@ -39,19 +45,41 @@ def test_items_are_extracted_and_searchable(kb, tmp_path: Path) -> None:  # type
 
 def test_reextract_runs_when_the_extractor_changed(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ingest_report(kb, tmp_path)
-    before = [it.id for it in kb.items()]
+    before = [it.id for it in kb.read.items()]
     assert kb.reextract() == 0  # up to date: nothing to do
     with store.transaction(kb.conn):
         store.set_meta(kb.conn, "extractor_version", "extract-0.old")
     assert kb.reextract() == 1
-    assert [it.id for it in kb.items()] == before
-    assert kb.search("formation des juges", scope="items")
+    assert [it.id for it in kb.read.items()] == before
+    assert search(kb, "formation des juges", scope="items")
 
 
 def test_delete_removes_items_chunks_and_file(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     doc_id = ingest_report(kb, tmp_path)
     kb.delete("rapport-justice")
-    assert kb.items() == [] and kb.documents() == []
+    assert kb.read.items() == [] and kb.read.documents() == []
     assert kb.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0] == 0
     assert not list((kb.home / "files").glob(f"{doc_id}*"))
-    assert kb.search("juges") == []
+    assert search(kb, "juges") == []
+
+
+def test_search_and_chunking_settings_reach_the_index(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from api.service import KnowledgeBase
+    from index.embeddings import HashingEmbedder
+    from index.knobs import ChunkKnobs, SearchKnobs
+
+    tuned = settings.model_copy(
+        update={
+            "search": SearchKnobs(fusion="rrf", depth=20),
+            "chunking": ChunkKnobs(min_words=10, max_words=20),
+        }
+    )
+    kb = KnowledgeBase(tuned, embedder=HashingEmbedder())
+    try:
+        ingest_report(kb, tmp_path)
+        assert kb.index.knobs.fusion == "rrf" and kb.index.knobs.depth == 20
+        passages = [r[0] for r in kb.conn.execute("SELECT text FROM chunks WHERE scope='passage'")]
+        assert passages and max(len(t.split()) for t in passages) <= 20
+        assert search(kb, "formation des juges")
+    finally:
+        kb.close()

@@ -9,6 +9,7 @@ import pytest
 
 from index import store
 from index.migrations import MIGRATIONS, current_version
+from index.query import ItemQuery
 from ingest.assemble import build_document
 from ingest.errors import NotFound
 from ingest.pipeline import Parsed
@@ -49,37 +50,37 @@ def tiny_parsed(data: bytes, name: str = "report.txt") -> Parsed:
 def write(kb, tmp_path: Path, content: bytes, name: str = "report.txt"):  # type: ignore[no-untyped-def]
     path = tmp_path / name
     path.write_bytes(content)
-    return kb._store(path, tiny_parsed(content, name))
+    return kb.store_parsed(path, tiny_parsed(content, name))
 
 
 def test_round_trip(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     outcome = write(kb, tmp_path, b"version one")
     assert outcome.status == "ingested"
-    doc = kb.document("report.txt")
+    doc = kb.read.document("report.txt")
     assert doc.sections[0].title == "5.8. LECONS APPRISES" and doc.sections[0].page_start == 3
     assert doc.blocks[1].section_path == ("5.8. LECONS APPRISES",)
     assert doc.tables[0].rows[1] == ("Former les juges", "Haute")
     assert doc.tables[0].section_path == ("5.8. LECONS APPRISES",)
     assert doc.tables[0].row_pages == ((4,), (4,))
-    [item] = kb.items(kind="lesson")
+    [item] = kb.read.items(ItemQuery(kind="lesson"))
     assert item.label == "LA.1" and item.tags[0].value == "sustainability"
-    assert kb.item(item.id[:6]) == item
+    assert kb.read.item(item.id[:6]) == item
     assert (kb.home / "files" / f"{doc.id}.txt").read_bytes() == b"version one"
 
 
 def test_same_bytes_is_a_no_op(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     write(kb, tmp_path, b"same")
     assert write(kb, tmp_path, b"same").status == "unchanged"
-    assert len(kb.documents()) == 1
+    assert len(kb.read.documents()) == 1
 
 
 def test_changed_file_at_same_path_replaces_old_version(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     first = write(kb, tmp_path, b"version one")
     second = write(kb, tmp_path, b"version two")
     assert second.replaced == (first.document_id,)
-    assert [d.id for d in kb.documents()] == [second.document_id]
+    assert [d.id for d in kb.read.documents()] == [second.document_id]
     assert not list((kb.home / "files").glob(f"{first.document_id}*"))
-    assert len(kb.items()) == 1
+    assert len(kb.read.items()) == 1
 
 
 def test_failure_mid_transaction_leaves_store_unchanged(kb, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -91,7 +92,7 @@ def test_failure_mid_transaction_leaves_store_unchanged(kb, tmp_path: Path, monk
     monkeypatch.setattr(store, "write_items", explode)
     outcome = write(kb, tmp_path, b"new bytes", name="other.txt")
     assert outcome.status == "failed" and "simulated" in outcome.reason
-    assert [d.id for d in kb.documents()] == [kept.document_id]
+    assert [d.id for d in kb.read.documents()] == [kept.document_id]
     assert kb.conn.execute("SELECT COUNT(*) FROM blocks").fetchone()[0] == 3
     assert len(list((kb.home / "files").iterdir())) == 1
 
@@ -99,9 +100,9 @@ def test_failure_mid_transaction_leaves_store_unchanged(kb, tmp_path: Path, monk
 def test_delete_and_unknown_ids(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     outcome = write(kb, tmp_path, b"to delete")
     with pytest.raises(NotFound):
-        kb.summary("nothing-like-this")
+        kb.read.summary("nothing-like-this")
     kb.delete(outcome.document_id[:10])
-    assert kb.documents() == [] and kb.items() == []
+    assert kb.read.documents() == [] and kb.read.items() == []
     assert kb.conn.execute("SELECT COUNT(*) FROM sections").fetchone()[0] == 0
 
 
@@ -117,8 +118,8 @@ def test_migrations_are_numbered_and_applied(tmp_path: Path) -> None:
 def test_documents_resolve_by_file_name_start(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     write(kb, tmp_path, b"one", name="ilo-mali-report.txt")
     write(kb, tmp_path, b"two", name="ilo-niger-report.txt")
-    assert kb.summary("ilo-mali").file_name == "ilo-mali-report.txt"
+    assert kb.read.summary("ilo-mali").file_name == "ilo-mali-report.txt"
     with pytest.raises(NotFound, match="ambiguous"):
-        kb.summary("ilo-")
+        kb.read.summary("ilo-")
     with pytest.raises(NotFound):
-        kb.summary("ilo_mali")  # LIKE wildcards in the reference are taken literally
+        kb.read.summary("ilo_mali")  # LIKE wildcards in the reference are taken literally

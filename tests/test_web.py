@@ -12,7 +12,10 @@ from typing import Any
 import pytest
 from test_api import populate
 
-from api.schemas import item_dict
+from api.reads import Reader
+from index.query import SearchRequest
+from index.search import Hit
+from index.themes import Theme
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.browser
@@ -28,55 +31,67 @@ def fake_search_side(kb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Deterministic search, similar and themes over the stored items (the page is under test,
     not the ranking)."""
 
-    def hits(words: str, exclude_doc: str = "") -> list[dict[str, Any]]:
-        names = kb.file_names()
+    def hits(words: str, exclude_doc: str = "") -> list[Hit]:
+        names = kb.read.file_names()
         out = []
-        for item in kb.items():
+        for item in kb.read.items():
             if item.document_id == exclude_doc:
                 continue
             if not words or any(w in item.text.lower() for w in words.lower().split()):
                 out.append(
-                    {
-                        **item_dict(item, names[item.document_id]),
-                        "scope": "item",
-                        "score": 1.0,
-                        "snippet": item.text,
-                    }
+                    Hit(
+                        id=f"chunk-{item.id}",
+                        scope="item",
+                        kind=item.kind,
+                        text=item.text,
+                        snippet=item.text,
+                        document_id=item.document_id,
+                        file_name=names[item.document_id],
+                        pages=item.pages,
+                        section=item.section_path,
+                        score=1.0,
+                        ref=item.id,
+                        label=item.label,
+                        addressee=item.addressee,
+                        priority=item.priority,
+                    )
                 )
         return out
 
-    def search(query: str, **kwargs: Any) -> list[dict[str, Any]]:
-        found = [h for h in hits(query) if not kwargs.get("kind") or h["kind"] == kwargs["kind"]]
-        if kwargs.get("scope") in ("all", "passage"):
-            first = found[0] if found else None
-            if first:
-                found.append(
-                    {
-                        "id": "p1",
-                        "scope": "passage",
-                        "kind": "passage",
-                        "text": "La coordination des acteurs reste faible.",
-                        "document_id": first["document_id"],
-                        "pages": [2],
-                        "section": "Résumé exécutif",
-                        "score": 0.4,
-                    }
+    def search(self: Reader, request: SearchRequest) -> list[Hit]:
+        kind = request.filters.kind
+        found = [h for h in hits(request.query) if not kind or h.kind == kind]
+        if request.filters.scope in ("all", "passage") and found:
+            found.append(
+                Hit(
+                    id="p1",
+                    scope="passage",
+                    kind="passage",
+                    text="La coordination des acteurs reste faible.",
+                    snippet="La coordination des acteurs reste faible.",
+                    document_id=found[0].document_id,
+                    file_name=found[0].file_name,
+                    pages=(2,),
+                    section=("Résumé exécutif",),
+                    score=0.4,
                 )
-        return found[: kwargs.get("k", 10)]
+            )
+        return found[: request.k]
 
-    def similar(item_id: str, k: int = 10) -> list[dict[str, Any]]:
-        return hits("", exclude_doc=kb.item(item_id).document_id)[:k]
+    def similar(self: Reader, item_id: str, k: int = 10) -> list[Hit]:
+        return hits("", exclude_doc=kb.read.item(item_id).document_id)[:k]
 
-    monkeypatch.setattr(kb, "search", search)
-    monkeypatch.setattr(kb, "similar", similar)
-    monkeypatch.setattr(kb, "themes", lambda: [{"label": "coordination", "members": []}])
+    monkeypatch.setattr(Reader, "search", search)
+    monkeypatch.setattr(Reader, "similar", similar)
+    theme = Theme("coordination", (), (), (), (), 1.0)
+    monkeypatch.setattr(Reader, "themes", lambda self: [theme])
 
 
 @pytest.fixture
 def server(kb, tmp_path: Path, monkeypatch) -> Iterator[str]:
     import uvicorn
 
-    from api.app import create_app
+    from api.http.app import create_app
 
     populate(kb, tmp_path)
     fake_search_side(kb, monkeypatch)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ..vocab import BULLETS, bullet_pattern, starts_with_bullet
+
 _VERB = (
     r"(?:recommande|demande|invite|exhorte|engage|sugg[èe]re|conseille|prie|"
     r"recommends?|urges?|requests?|invites?|calls\s+on)"
@@ -29,12 +31,13 @@ _SHOULD = re.compile(
     r"^(?P<actor>(?:the\s+)?[A-Z][\w&'’.\- ]{1,60}?)\s+(?:should|must|needs?\s+to|is\s+"
     r"(?:encouraged|invited|requested)\s+to|doit|devrait|devraient|doivent)\b"
 )
-_BULLETS = re.compile(r"\s(?:-|•|ü|▪|o|✓|➢|❖|■|●|➔)\s+(?=[A-ZÀ-Ýa-zé])")
+_BULLETS = re.compile(r"\s" + bullet_pattern() + r"\s+(?=[A-ZÀ-Ýa-zé])")
+_BULLET_EDGES = " :" + "".join(sorted(BULLETS)) + "ü"  # stripped from an actor's ends
 _PREP = re.compile(r"^(?:aux|au|à\s+la|à\s+l['’]|à|l['’]|le|la|les)\s+", re.I)
 
 
 def _actor(fragment: str) -> str:
-    fragment = _PREP.sub("", fragment.strip(" :-•ü✓➢❖▪■●➔"))
+    fragment = _PREP.sub("", fragment.strip(_BULLET_EDGES))
     m = _END.search(fragment)
     actor = fragment[: m.start()] if m else fragment
     actor = re.sub(r"\s+(?:de|d['’]|à)$", "", actor.strip(" ,;:.")).strip()
@@ -60,7 +63,7 @@ def addressee_from_text(text: str) -> str:
         after = head[m.end() :]
         actors: list[str] = []
         # "La Cour demande au : - Ministre … ; - Directeur …": one actor per bullet
-        if head[m.end() - 3 : m.end()].strip().endswith(":") or re.match(r"^[-•ü▪✓➢❖■●➔]\s", after):
+        if head[m.end() - 3 : m.end()].strip().endswith(":") or starts_with_bullet(after):
             for part in _BULLETS.split(" " + after):
                 if part.strip():
                     a = _actor(part)

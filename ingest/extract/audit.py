@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..vocab import starts_with_bullet
 from .labelled import starts_lower
 
 _LABEL = re.compile(
@@ -86,6 +87,6 @@ def continues(current: str, text: str, is_list: bool, level: int, in_list: bool)
         return False  # a section heading the reader left as a paragraph
     if not _TERMINAL.search(current) or current.rstrip().endswith(";"):
         return True
-    if starts_lower(text) or text[:1] in "üo•-–▪✓➢❖■●➔" and text[1:2] == " ":
+    if starts_lower(text) or starts_with_bullet(text):
         return True
     return is_list and (in_list or level > 0)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..records import HEADING, LIST_ITEM, PARAGRAPH, RECOMMENDATION, TABLE, Block, Document
+from ..vocab import starts_with_bullet
 from . import sections
 from .addressee import addressee_from_text
 from .audit import audit_label, continues, is_directive, needs_directive, opens_text
@@ -142,7 +143,7 @@ class _Walker:
             text = f"{block.marker} {text}"
         cand.text = (cand.text + " " + text).strip()
         cand.pages = _pages(cand.pages, block.pages)
-        self.audit_list = is_list or bool(re.match(r"^[-•ü▪–o✓➢❖■●➔]\s", text))
+        self.audit_list = is_list or starts_with_bullet(text)
         return True
 
     def kind_marker(self, text: str) -> bool:

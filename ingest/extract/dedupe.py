@@ -8,62 +8,19 @@ text wins; every place it appeared is kept as an occurrence.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from ..vocab import SHORT_STOPWORDS, fold
 
 _WORD = re.compile(r"\w+")
-_STOP = set(
-    [
-        "le",
-        "la",
-        "les",
-        "de",
-        "des",
-        "du",
-        "et",
-        "à",
-        "a",
-        "au",
-        "aux",
-        "en",
-        "un",
-        "une",
-        "pour",
-        "par",
-        "dans",
-        "sur",
-        "que",
-        "qui",
-        "est",
-        "sont",
-        "ce",
-        "ces",
-        "cette",
-        "il",
-        "elle",
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "for",
-        "on",
-        "is",
-        "are",
-        "be",
-        "with",
-    ]
-)
 
 
 def normalise(text: str) -> str:
     """Lower case, no accents, words separated by single spaces (for ids and comparison)."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(_WORD.findall(text))
+    return " ".join(_WORD.findall(fold(text, ligatures=False)))
 
 
 def _tokens(text: str) -> set[str]:
-    return {w for w in normalise(text).split() if w not in _STOP and len(w) > 1}
+    return {w for w in normalise(text).split() if w not in SHORT_STOPWORDS and len(w) > 1}
 
 
 def coverage(short: str, long: str) -> float:

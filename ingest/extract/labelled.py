@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from ..records import GOOD_PRACTICE, LESSON, RECOMMENDATION
+from ..vocab import BULLETS, bullet_pattern
 
 _KIND_LABEL = re.compile(
     r"^\s*(?P<label>(?P<tag>LA|LL|BP|GP|Rec|R|L|Le[çc]on|Lesson|Bonne pratique)\s*[.\-°n]*\s*"
@@ -17,7 +18,8 @@ _KIND_LABEL = re.compile(
     re.I,
 )
 _NUM_LABEL = re.compile(r"^\s*(?P<label>\(?(\d{1,2}|[a-hA-H]|[ivx]{1,4})[.)])\s+(?=\S)")
-_BULLET = re.compile(r"^\s*([-–—•▪◦●○■□➢►→✓✔ü§*]|o(?=\s))\s*")
+# any bullet, and a Wingdings "ü" / "§" even glued to the word ("üLa Cour"); "o" before a space
+_BULLET = re.compile(r"^\s*(" + bullet_pattern(BULLETS | {"ü", "§"}, letters="o") + r")\s*")
 _ACTOR = re.compile(
     r"^\s*(\*\*)?\s*(?P<actor>[A-ZÉÈ][\w'’.\-]*(?:\s*(?:/|,|&|et|and)\s*[A-ZÉÈ][\w'’.\-]*"
     r"(?:\s+[A-Z][\w'’.\-]*)?)*(?:\s+[A-Z][\w'’.\-]+)?)\s*(\*\*)?\s*:\s*(\*\*)?\s*(?P<rest>.+)$",

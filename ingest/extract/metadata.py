@@ -7,12 +7,12 @@ the first pages only (loading costs about a second, so the model is loaded once,
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 from typing import Any
 
 from ..records import TABLE, Document
+from ..vocab import ascii_fold
 from .cover import cover_funds, cover_title, cover_year
 
 _TYPES = (
@@ -91,9 +91,7 @@ _ORGS = (
     "Fonds pour la consolidation de la paix",
 )
 _CANONICAL = {"Senegal": "Sénégal", "Nigeria": "Nigéria"}
-_FOLDED_COUNTRIES = {
-    "".join(c for c in unicodedata.normalize("NFKD", n.lower()) if c.isascii()) for n in _COUNTRIES
-}
+_FOLDED_COUNTRIES = {ascii_fold(n) for n in _COUNTRIES}
 _FUNDS = ("PBF", "FFU", "EUTF", "Fonds pour la consolidation de la paix")
 _DONOR_CUE = re.compile(
     r"(financ[ée]\s+par|soutien\s+financier\s+d[eu]|donateurs?|bailleurs?|subvention\s+d[ue]|funded\s+by|"
@@ -153,17 +151,12 @@ def _first(patterns: tuple[tuple[str, str], ...], text: str) -> str:
     return min(hits)[1] if hits else ""
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents (encode/decode runs in C: fast on a whole document)."""
-    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-
-
 def _countries(full: str, front: str) -> list[str]:
     """Countries named at least twice, or once on the first pages, most mentioned first."""
-    folded, head = _fold(full[:200000]), _fold(front)
+    folded, head = ascii_fold(full[:200000]), ascii_fold(front)
     counts: Counter[str] = Counter()
     for name in _COUNTRIES:
-        key = _fold(name)
+        key = ascii_fold(name)
         canon = _CANONICAL.get(name, name)
         n = len(re.findall(rf"\b{re.escape(key)}\b", folded))
         if n >= 2 or (n and re.search(rf"\b{re.escape(key)}\b", head)):
@@ -186,7 +179,8 @@ def _ner_orgs(front: str, full: str, known: list[str]) -> list[str]:
             continue
         if _NOT_ORGS.match(name) or (name.isupper() and len(name) > 8) or "\n" in ent.text:
             continue
-        if _fold(name) in _FOLDED_COUNTRIES or _fold(name) in {_fold(k) for k in known + out}:
+        folded = ascii_fold(name)
+        if folded in _FOLDED_COUNTRIES or folded in {ascii_fold(k) for k in known + out}:
             continue
         if full.count(name) >= 3:
             out.append(name)
@@ -229,7 +223,7 @@ def extract_metadata(doc: Document, *, use_ner: bool = True) -> dict[str, object
         )
     meta["countries"] = _countries(full, front)
     orgs = [o for o in _ORGS if re.search(rf"\b{re.escape(o)}\b", head, 0 if o.isupper() else re.I)]
-    orgs = list({_fold(o): o for o in reversed(orgs)}.values())[::-1]  # one spelling each
+    orgs = list({ascii_fold(o): o for o in reversed(orgs)}.values())[::-1]  # one spelling each
     if use_ner:
         orgs += _ner_orgs(front, full, orgs)
     meta["organisations"] = orgs[:15]

@@ -1,0 +1,1 @@
+"""The HTTP front end: FastAPI app, routes, schemas, security and the web page."""

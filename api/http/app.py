@@ -1,0 +1,62 @@
+"""The FastAPI application: JSON API, problem+json errors, upload jobs and the web page at `/`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from index.connections import ReadPool
+
+from ..service import KnowledgeBase
+from ..settings import get_settings
+from ..uploads import UploadQueue
+from . import errors, routes_documents, routes_health, routes_items, routes_jobs, routes_search
+from .security import install_cors
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+DESCRIPTION = """Search lessons learned, good practices and recommendations from programme
+evaluation reports, with page citations. Errors are `application/problem+json`. Uploads and
+deletes need an API key (`X-API-Key`) or, when none is configured, a loopback client."""
+
+
+def create_app(kb: KnowledgeBase | None = None) -> FastAPI:
+    """Build the app around a KnowledgeBase (one is opened from the settings when not given)."""
+    owned = kb is None
+    base = kb if kb is not None else KnowledgeBase(get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.uploads.shutdown()
+        app.state.read_pool.close()
+        if owned:
+            base.close()
+
+    app = FastAPI(title="evalkb", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.kb = base
+    app.state.read_pool = ReadPool(base.home)
+    app.state.uploads = UploadQueue(base)
+    errors.install(app)
+    install_cors(app, base.settings)
+    for module in (
+        routes_search,
+        routes_items,
+        routes_documents,
+        routes_jobs,
+        routes_health,
+    ):
+        app.include_router(module.router)
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    return app

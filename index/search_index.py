@@ -1,0 +1,151 @@
+"""The search index: what a document's search units are, and the state shared by searchers.
+
+One `SearchIndex` per process holds the embedder, the glossary and the FAISS cache. It
+prepares a document's chunks and vectors (slow: before the write transaction), writes and
+removes them inside the caller's transaction, and refreshes the FAISS cache after the commit.
+`searcher(conn)` gives a `Searcher` that reads through one connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ingest.errors import InvalidQuery
+from ingest.records import Document, Item
+
+from . import indexer
+from .embeddings import Embedder
+from .glossary import Glossary, default_glossary
+from .knobs import ChunkKnobs, SearchKnobs
+from .search import Searcher
+from .vectors import VectorCache
+
+
+class SearchIndex:
+    """Chunking, embedding and the FAISS cache of the store under `home`."""
+
+    def __init__(
+        self,
+        home: Path,
+        embedder: Embedder | None,
+        knobs: SearchKnobs | None = None,
+        chunking: ChunkKnobs | None = None,
+        glossary: Glossary | None = None,
+    ) -> None:
+        self.home = Path(home)
+        self.embedder = embedder
+        self.knobs = knobs or SearchKnobs()
+        self.chunking = chunking or ChunkKnobs()
+        self._glossary = glossary
+        self._cache: VectorCache | None = None
+        self._checked_generation = -1
+        self._lock = threading.Lock()
+
+    # -- writing (inside the caller's transaction) ----------------------------------------
+    def prepare(
+        self,
+        doc: Document,
+        items: Sequence[Item],
+        metadata: Mapping[str, object] | None = None,
+        progress: bool = False,
+    ) -> indexer.Prepared:
+        """Chunk a document and embed its units (slow: run it outside the transaction)."""
+        if self.embedder is None:
+            chunks = indexer.chunk_units(doc, items, metadata, self.chunking)
+            return indexer.Prepared(tuple(chunks), None)
+        return indexer.prepare(doc, items, self.embedder, metadata, progress, self.chunking)
+
+    def write(
+        self,
+        conn: sqlite3.Connection,
+        doc: Document,
+        items: Sequence[Item],
+        prepared: indexer.Prepared,
+    ) -> int:
+        """Replace a document's chunks, FTS rows and vectors; returns the chunk count."""
+        model = (self.embedder.name, self.embedder.dim) if self.embedder else None
+        return indexer.write_chunks(
+            conn, doc, prepared.chunks, prepared.vectors, items=items, model=model
+        )
+
+    def remove(self, conn: sqlite3.Connection, document_id: str) -> int:
+        """Delete a document's chunks (the FTS rows go by trigger)."""
+        return indexer.delete_document_chunks(conn, document_id)
+
+    def refresh(self, conn: sqlite3.Connection) -> None:
+        """Bring the FAISS cache in step with the store (after each committed write)."""
+        if self.embedder is not None:
+            self.vectors(conn)
+
+    # -- reading --------------------------------------------------------------------------
+    def searcher(self, conn: sqlite3.Connection) -> Searcher:
+        """A searcher reading through `conn` (one per request or command)."""
+        return Searcher(conn, self)
+
+    def glossary(self) -> Glossary:
+        """The EN↔FR glossary (loaded on first use)."""
+        if self._glossary is None:
+            self._glossary = default_glossary()
+        return self._glossary
+
+    def vectors(self, conn: sqlite3.Connection) -> VectorCache:
+        """The FAISS cache, in step with the store (raises IndexMismatch on a model change)."""
+        if self.embedder is None:
+            raise InvalidQuery("dense search needs an embedding model, none is configured")
+        if self._cache is None:
+            with self._lock:
+                if self._cache is None:
+                    indexer.check_model(conn, self.embedder.name, self.embedder.dim)
+                    self._cache = self._new_cache()
+        cache = self._cache
+        if cache.generation != self._checked_generation:
+            stored = indexer.stored_model(conn)
+            if stored and stored != self.embedder.name:
+                indexer.check_model(conn, self.embedder.name, self.embedder.dim)  # raises
+        cache.sync(conn)
+        self._checked_generation = cache.generation
+        return cache
+
+    def _new_cache(self) -> VectorCache:
+        assert self.embedder is not None
+        return VectorCache(
+            self.home, self.embedder.name, self.embedder.dim, flat_limit=self.knobs.flat_limit
+        )
+
+    def embed_query(self, query: str, expand: bool = True) -> np.ndarray:
+        """The query vector (with glossary translations appended when `expand`)."""
+        if self.embedder is None:
+            raise InvalidQuery("dense search needs an embedding model, none is configured")
+        text = query
+        if expand:
+            extra = self.glossary().expand(query).words
+            if extra:
+                text = query + " (" + "; ".join(extra) + ")"
+        return self.embedder.encode([text])[0]
+
+    def reindex(self, conn: sqlite3.Connection, progress: bool = True, batch_size: int = 64) -> int:
+        """Re-embed every chunk with the configured model and rebuild the FAISS file."""
+        from .reindex import reembed
+
+        if self.embedder is None:
+            raise InvalidQuery("reindex needs an embedding model, none is configured")
+        count = reembed(conn, self.embedder, progress=progress, batch_size=batch_size)
+        with self._lock:
+            self._cache = self._new_cache()
+            self._cache.rebuild(conn)
+            self._checked_generation = self._cache.generation
+        return count
+
+    def status(self) -> dict[str, object]:
+        """The vector index's kind and size on disk, once it is loaded."""
+        if self._cache is None or self._cache.index is None:
+            return {}
+        return {
+            "vector_index": type(self._cache.index).__name__,
+            "vector_index_bytes": self._cache.size_on_disk(),
+        }

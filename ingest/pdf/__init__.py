@@ -1,0 +1,14 @@
+"""The PDF reader (`read_pdf`) and its parts, in the order a page goes through them.
+
+- `reader`: opens the file, reads each page (words, tables, OCR), assembles the document.
+- `ocr`: Tesseract for pages without a usable text layer.
+- `layout`: words → lines in reading order, running headers/footers, hyphens, list markers.
+- `tables`: ruled and borderless table detection on one page (`borderless` for the latter).
+- `table_merge`: tables continued over page breaks joined into one.
+- `table_placement`: where tables go among the blocks, and their captions.
+- `paragraphs`: lines → paragraphs and list items; `headings` decides which are headings.
+"""
+
+from .reader import read_pdf
+
+__all__ = ["read_pdf"]
