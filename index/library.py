@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from ingest.errors import NotFound
 from ingest.records import Document, Item, Table
 
-from . import store
+from . import rows, store
 from .filters import like_escape
 from .query import ItemQuery
 from .store import DocumentSummary
@@ -22,6 +22,7 @@ ITEM_ORDER = {
     "document": "document_id, ord",
     "kind": "kind, document_id, ord",
     "addressee": "addressee, document_id, ord",
+    "confidence": "confidence, document_id, ord",  # the doubtful ones first, for review
 }
 
 
@@ -39,6 +40,10 @@ class Library:
     def resolve(self, ref: str) -> DocumentSummary:
         """One document by file name, unique id prefix or file-name start (NotFound else)."""
         return store.resolve(self.conn, ref)
+
+    def resolve_exactly(self, ref: str) -> DocumentSummary:
+        """One document by exact file name, full id or id prefix of ≥ 8 (for deletes)."""
+        return store.resolve_exactly(self.conn, ref)
 
     def document(self, ref: str) -> Document:
         """One document with its outline, blocks and tables."""
@@ -155,6 +160,14 @@ class Library:
             "UPDATE documents SET metadata=?, title=?, versions=? WHERE id=?",
             (store.to_json(doc.metadata), doc.title, store.to_json(doc.versions), doc.id),
         )
+
+    def replace_document(self, doc: Document, items: Sequence[Item]) -> None:
+        """Swap a stored document's contents for a new reading of the same file: its id,
+        source, kept original and ingest time stay, and so does what hangs on its id."""
+        rows.delete_contents(self.conn, doc.id)
+        rows.update_document_row(self.conn, doc)
+        rows.write_contents(self.conn, doc)
+        store.write_items(self.conn, doc.id, items)
 
     def remove(self, document_id: str) -> None:
         """Delete a document and (by cascade) everything that hangs off it."""

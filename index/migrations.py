@@ -167,6 +167,70 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX jobs_created ON jobs(created_at);
         """,
     ),
+    (
+        5,
+        # How each item was found and how sure the extractor is, so a reviewer can sort the
+        # doubtful ones first (issue 9).
+        """
+        ALTER TABLE items ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+        ALTER TABLE items ADD COLUMN confidence REAL NOT NULL DEFAULT 0;
+        CREATE INDEX items_confidence ON items(confidence);
+        """,
+    ),
+    (
+        6,
+        # Management responses (issue 10): one row per recommendation block of a response
+        # document, its key actions, the links response → recommendation item (score and
+        # method) and response document → evaluation document. Ids are stable across
+        # re-extraction (document id + normalised number or text), so user-owned follow-up
+        # (status, due date, notes, history) can later key on them without a cascade.
+        # Links are derived data: dropped with either end, rebuilt after every store.
+        """
+        CREATE TABLE responses (
+            id TEXT PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            number TEXT NOT NULL DEFAULT '',
+            numbers TEXT NOT NULL DEFAULT '[]',
+            recommendation_text TEXT NOT NULL DEFAULT '',
+            verdict TEXT NOT NULL DEFAULT 'not_stated',
+            verdict_evidence TEXT NOT NULL DEFAULT '',
+            response_text TEXT NOT NULL DEFAULT '',
+            addressee TEXT NOT NULL DEFAULT '',
+            priority TEXT NOT NULL DEFAULT '',
+            pages TEXT NOT NULL DEFAULT '[]',
+            evidence TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX responses_document ON responses(document_id, ord);
+        CREATE TABLE response_actions (
+            id TEXT PRIMARY KEY,
+            response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            deadline TEXT NOT NULL DEFAULT '',
+            responsible TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT '',
+            comments TEXT NOT NULL DEFAULT '',
+            pages TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX response_actions_response ON response_actions(response_id, ord);
+        CREATE TABLE response_links (
+            response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+            item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            score REAL NOT NULL,
+            method TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (response_id, item_id)
+        );
+        CREATE INDEX response_links_item ON response_links(item_id);
+        CREATE TABLE response_documents (
+            document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            evaluation_id TEXT REFERENCES documents(id) ON DELETE SET NULL,
+            score REAL NOT NULL DEFAULT 0,
+            evidence TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX response_documents_evaluation ON response_documents(evaluation_id);
+        """,
+    ),
 ]
 
 

@@ -18,7 +18,7 @@ SCOPE_CHOICES = ("all", "item", "passage", "table", "items", "passages", "tables
 # plural spellings, as a user types them ("--scope items"); folded once, here
 SCOPE_SYNONYMS = {"items": "item", "passages": "passage", "tables": "table", "": "all"}
 MODES = ("hybrid", "lexical", "dense")
-SORTS = ("document", "kind", "addressee")
+SORTS = ("document", "kind", "addressee", "confidence")
 FILTER_MAX = 200  # characters of one filter value: longer ones are refused, never run
 
 

@@ -57,6 +57,11 @@ def write_document(
             datetime.now(UTC).isoformat(timespec="seconds"),
         ),
     )
+    write_contents(conn, doc)
+
+
+def write_contents(conn: sqlite3.Connection, doc: Document) -> None:
+    """Insert a document's outline, blocks and tables (its row exists; caller's transaction)."""
     conn.executemany(
         "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
         [
@@ -104,11 +109,44 @@ def write_document(
     )
 
 
+ITEM_COLUMNS = (
+    "id, document_id, ord, kind, label, text, pages, section_path, addressee, priority,"
+    " resources, timing, condition, parent_id, fields, occurrences, tags, evidence, confidence"
+)
+
+
+def delete_contents(conn: sqlite3.Connection, document_id: str) -> None:
+    """Delete a document's outline, blocks, tables and items, keeping its row (and what
+    other tables hang on it), so it can be read again from its original."""
+    for table in ("sections", "blocks", "doc_tables", "items"):
+        conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
+
+
+def update_document_row(conn: sqlite3.Connection, doc: Document) -> None:
+    """Refresh what reading and analysis say about a stored document (not where it came from,
+    nor when it was ingested)."""
+    conn.execute(
+        "UPDATE documents SET title=?, language=?, page_count=?, media_type=?, size=?,"
+        " warnings=?, versions=?, metadata=? WHERE id=?",
+        (
+            doc.title,
+            doc.language,
+            doc.page_count,
+            doc.media_type,
+            doc.size,
+            to_json(doc.warnings),
+            to_json(doc.versions),
+            to_json(doc.metadata),
+            doc.id,
+        ),
+    )
+
+
 def write_items(conn: sqlite3.Connection, document_id: str, items: Sequence[Item]) -> None:
     """Replace a document's items (caller holds the transaction)."""
     conn.execute("DELETE FROM items WHERE document_id = ?", (document_id,))
     conn.executemany(
-        "INSERT OR REPLACE INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT OR REPLACE INTO items ({ITEM_COLUMNS}) VALUES ({', '.join('?' * 19)})",
         [
             (
                 it.id,
@@ -128,6 +166,8 @@ def write_items(conn: sqlite3.Connection, document_id: str, items: Sequence[Item
                 to_json(it.fields),
                 to_json([[o.pages, o.section_path, o.text] for o in it.occurrences]),
                 to_json([[t.kind, t.value, t.evidence] for t in it.tags]),
+                it.evidence,
+                float(it.confidence),
             )
             for i, it in enumerate(items)
         ],
@@ -192,4 +232,6 @@ def row_to_item(r: sqlite3.Row) -> Item:
             for o in json.loads(r["occurrences"])
         ),
         tags=tuple(Tag(kind=t[0], value=t[1], evidence=t[2]) for t in json.loads(r["tags"])),
+        evidence=r["evidence"],
+        confidence=float(r["confidence"]),
     )

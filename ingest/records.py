@@ -132,6 +132,8 @@ class Item:
     fields: tuple[tuple[str, str], ...] = ()  # ILO template fields: (name, text)
     occurrences: tuple[Occurrence, ...] = ()
     tags: tuple[Tag, ...] = field(default=())
+    evidence: str = ""  # what made it an item: "heading: 7. RECOMMENDATIONS", "label: R3"…
+    confidence: float = 0.0  # in [0, 1]: table rows and labels high, weak cues low
 
 
 @dataclass(frozen=True)
@@ -146,3 +148,52 @@ class Chunk:
     section_path: tuple[str, ...]
     kind: str = ""  # item kind for item chunks, else the scope
     ref: str = ""  # item id or table index the chunk came from
+
+
+# -- management responses (ingest/responses/) ------------------------------------------------
+# Verdicts of a management response to one recommendation
+ACCEPTED = "accepted"
+PARTIALLY_ACCEPTED = "partially_accepted"
+REJECTED = "rejected"
+NOT_STATED = "not_stated"
+VERDICTS = (ACCEPTED, PARTIALLY_ACCEPTED, REJECTED, NOT_STATED)
+
+
+@dataclass(frozen=True)
+class ResponseAction:
+    """One key action a management response commits to, as the matrix states it.
+
+    `id` is stable across re-reading: sha256 of the response id and the normalised text.
+    """
+
+    id: str
+    text: str
+    deadline: str = ""
+    responsible: str = ""
+    status: str = ""  # as written in the matrix ("" when the template cell is blank)
+    comments: str = ""
+    pages: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Response:
+    """A management response to one recommendation block of an evaluation.
+
+    `id` is stable across re-reading: sha256 of the document id and the normalised number
+    (or the recommendation text when the block has no number). `numbers` lists every
+    recommendation number the block answers ("B1–B3" → B1, B2, B3).
+    """
+
+    id: str
+    document_id: str
+    number: str  # as printed: "3", "A1", "B1–B3", "2, 3"; "" when unnumbered
+    recommendation_text: str
+    verdict: str = NOT_STATED  # one of VERDICTS
+    verdict_evidence: str = ""  # the words the verdict was read from
+    response_text: str = ""
+    addressee: str = ""
+    priority: str = ""
+    actions: tuple[ResponseAction, ...] = ()
+    pages: tuple[int, ...] = ()
+    numbers: tuple[str, ...] = ()
+    evidence: str = ""  # how the block was read: "table", "form"

@@ -1,23 +1,53 @@
 """Extract lessons learned, good practices and recommendations from a Document.
 
-`extract_items(doc)` finds candidates (sections, labels, lists, tables, ILO templates, audit
-labels), merges repeats into one item with several occurrences, links sub-points to their
-parent and tags each item. `extract_metadata(doc)` describes the document itself.
+`extract_items(doc)` finds candidates from the document's structure (headings naming the
+kinds, labels, numbered and bulleted entries, item tables, ILO templates, boxes of briefs;
+see walker.py), merges repeats (executive summary, body, annex) into one item with several
+occurrences, links sub-points to their parent, and tags each item. Every item says how it
+was found (`evidence`) and how sure that is (`confidence`). Management responses give no
+items. `extract_metadata(doc)` describes the document itself. Thresholds: `ExtractKnobs`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 
-from ..records import Document, Item, Occurrence
-from .candidates import Candidate, collect
+from ..records import RECOMMENDATION, Document, Item, Occurrence
+from .addressee import addressee_from_text
+from .audit import is_directive, needs_directive
+from .candidates import Candidate
 from .dedupe import normalise, same_item
+from .doctype import is_management_response
+from .knobs import DEFAULT_KNOBS, ExtractKnobs
 from .metadata import extract_metadata
 from .tags import tag_item
+from .version import EXTRACTOR_VERSION
+from .walker import Walker
 
-EXTRACTOR_VERSION = "extract-1.0"
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "ExtractKnobs",
+    "extract_items",
+    "extract_metadata",
+    "item_id",
+]
+_SUMMARY = ("executive summary", "résumé exécutif", "resume executif", "summary", "résumé")
 
-__all__ = ["EXTRACTOR_VERSION", "extract_items", "extract_metadata", "item_id"]
+
+def collect(doc: Document, knobs: ExtractKnobs = DEFAULT_KNOBS) -> list[Candidate]:
+    """Every candidate item of a document in reading order (repeats not yet merged)."""
+    cands = Walker(doc, knobs).run()
+    for cand in cands:
+        cand.text = cand.text.strip()
+        if cand.kind == RECOMMENDATION and not cand.addressee:
+            cand.addressee = addressee_from_text(cand.text, knobs.addressee_max_words)
+    return [
+        c
+        for c in cands
+        if len(c.text) >= knobs.min_item_chars
+        and (not needs_directive(c.label) or is_directive(c.text))
+    ]
 
 
 def item_id(document_id: str, kind: str, text: str) -> str:
@@ -25,13 +55,37 @@ def item_id(document_id: str, kind: str, text: str) -> str:
     return hashlib.sha256(f"{document_id}\x1f{kind}\x1f{normalise(text)}".encode()).hexdigest()[:16]
 
 
-def _groups(cands: list[Candidate]) -> list[list[int]]:
-    """Indices of candidates grouped by sameness (same kind, one text covering the other)."""
+def _label_key(label: str) -> tuple[str, str]:
+    """(form, number) of a label: "Recommendation 3" → ("recommendation", "3")."""
+    low = normalise(label)
+    return re.sub(r"\d+", "#", low), "".join(re.findall(r"\d+", low))
+
+
+def _distinct_labels(a: Candidate, b: Candidate) -> bool:
+    """True when two labels of the same form carry different numbers ("R3" and "R6")."""
+    (fa, na), (fb, nb) = _label_key(a.label), _label_key(b.label)
+    return bool(na and nb and fa == fb and na != nb)
+
+
+def _groups(cands: list[Candidate], knobs: ExtractKnobs) -> list[list[int]]:
+    """Indices of candidates grouped by sameness (same kind, one text covering the other,
+    never two different numbers of one label form)."""
     groups: list[list[int]] = []
     for i, cand in enumerate(cands):
         for group in groups:
             head = cands[group[0]]
-            if head.kind == cand.kind and any(same_item(cands[j].text, cand.text) for j in group):
+            if head.kind != cand.kind or any(_distinct_labels(cands[j], cand) for j in group):
+                continue
+            if any(
+                same_item(
+                    cands[j].text,
+                    cand.text,
+                    knobs.same_item_coverage,
+                    knobs.same_item_min_words,
+                    knobs.same_item_min_tokens,
+                )
+                for j in group
+            ):
                 group.append(i)
                 break
         else:
@@ -43,15 +97,42 @@ def _pick(values: list[str]) -> str:
     return max(values, key=len) if any(values) else ""
 
 
-def extract_items(doc: Document) -> list[Item]:
+def _in_summary(cand: Candidate) -> bool:
+    return any(t.lower().strip(" .0123456789").startswith(_SUMMARY) for t in cand.section_path)
+
+
+def _completeness(cand: Candidate, i: int) -> tuple[int, bool, int, int, int]:
+    return (
+        len(normalise(cand.text).split()),
+        not _in_summary(cand),
+        len(cand.fields),
+        len(cand.text),
+        -i,
+    )
+
+
+def _confidence(members: list[Candidate], knobs: ExtractKnobs) -> tuple[float, str]:
+    """(confidence, evidence): the strongest finding, a bonus for each further occurrence."""
+    best = max(members, key=lambda c: c.confidence)
+    places = {(c.pages[:1], c.section_path[:1]) for c in members}
+    score = best.confidence + knobs.confidence.repeat_bonus * (len(places) - 1)
+    if all(_in_summary(c) for c in members):
+        score += knobs.confidence.summary_only
+    evidence = best.evidence
+    if len(places) > 1:
+        evidence += f" (+{len(places) - 1} more occurrence{'s' if len(places) > 2 else ''})"
+    return round(min(1.0, max(0.0, score)), 3), evidence
+
+
+def extract_items(doc: Document, knobs: ExtractKnobs | None = None) -> list[Item]:
     """All items of a document, one per distinct lesson / good practice / recommendation."""
-    cands = collect(doc)
-    groups = _groups(cands)
+    knobs = knobs or DEFAULT_KNOBS
+    if is_management_response(doc, knobs):
+        return []
+    cands = collect(doc, knobs)
+    groups = _groups(cands, knobs)
     owner: dict[int, int] = {i: g for g, group in enumerate(groups) for i in group}
-    # the most complete version wins: longest text, then the one with template fields
-    winners = [
-        max(group, key=lambda i: (len(cands[i].text), len(cands[i].fields), -i)) for group in groups
-    ]
+    winners = [max(group, key=lambda i: _completeness(cands[i], i)) for group in groups]
     ids = [item_id(doc.id, cands[w].kind, cands[w].text) for w in winners]
     items: list[Item] = []
     for g, group in enumerate(groups):
@@ -64,6 +145,8 @@ def extract_items(doc: Document) -> list[Item]:
                 if len(value) > len(fields.get(name, "")):
                     fields[name] = value
         context = " ".join(best.section_path[-1:] + (best.condition,))
+        confidence, evidence = _confidence(members, knobs)
+        nested = best.context or _pick([m.context for m in members])
         items.append(
             Item(
                 id=ids[g],
@@ -77,11 +160,13 @@ def extract_items(doc: Document) -> list[Item]:
                 priority=_pick([m.priority for m in members]),
                 resources=_pick([m.resources for m in members]),
                 timing=_pick([m.timing for m in members]),
-                condition=best.condition or _pick([m.condition for m in members]),
+                condition=nested or best.condition or _pick([m.condition for m in members]),
                 parent_id=ids[parents[0]] if parents else "",
                 fields=tuple(fields.items()),
                 occurrences=tuple(Occurrence(m.pages, m.section_path, m.text) for m in members),
                 tags=tag_item(best.text, context),
+                evidence=evidence,
+                confidence=confidence,
             )
         )
     return items

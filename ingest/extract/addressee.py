@@ -7,15 +7,17 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from ..vocab import BULLETS, bullet_pattern, starts_with_bullet
+from ..vocab import BULLETS, bullet_pattern, fold, starts_with_bullet
+from .lexicon import organisation_alternation, organisation_pattern, role_words
 
 _VERB = (
     r"(?:recommande|demande|invite|exhorte|engage|sugg[èe]re|conseille|prie|"
     r"recommends?|urges?|requests?|invites?|calls\s+on)"
 )
 _LEAD = re.compile(
-    r"(?:la\s+cour|la\s+mission|l['’]\s*[ée]valuation|l['’][ée]quipe|nous|on|il\s+est\s+recommand[ée]|"
+    r"\b(?:la\s+cour|la\s+mission|l['’]\s*[ée]valuation|l['’][ée]quipe|nous|on|il\s+est\s+recommand[ée]|"
     r"the\s+(?:court|evaluation|team|mission)|we)\s+" + _VERB + r"?\s*,?\s*"
     r"(?P<prep>aux|au|à\s+la|à\s+l['’]|à|les|le|la|l['’]|that|to\s+the|to)?\s*:?\s*",
     re.I,
@@ -36,26 +38,49 @@ _BULLET_EDGES = " :" + "".join(sorted(BULLETS)) + "ü"  # stripped from an actor
 _PREP = re.compile(r"^(?:aux|au|à\s+la|à\s+l['’]|à|l['’]|le|la|les)\s+", re.I)
 
 
-def _actor(fragment: str) -> str:
+def _actor(fragment: str, max_words: int = 14) -> str:
     fragment = _PREP.sub("", fragment.strip(_BULLET_EDGES))
     m = _END.search(fragment)
     actor = fragment[: m.start()] if m else fragment
     actor = re.sub(r"\s+(?:de|d['’]|à)$", "", actor.strip(" ,;:.")).strip()
     words = actor.split()
-    if (
-        not words
-        or len(words) > 14
-        or not (
-            actor[:1].isupper()
-            or words[0].lower()
-            in {"maire", "ministre", "directeur", "comptable", "autorités", "ministère", "dage"}
-        )
-    ):
+    if not words or len(words) > max_words:
+        return ""
+    # a name (capitalised), an acronym in any case, or a function ("maire", "ministre")
+    roles = {fold(w) for w in role_words()}
+    if not (actor[:1].isupper() or fold(words[0]) in roles or _is_acronym(words[0])):
         return ""
     return actor
 
 
-def addressee_from_text(text: str) -> str:
+def _is_acronym(word: str) -> bool:
+    """An acronym the text wrote in lower case ("au dage"): a known organisation's."""
+    return bool(organisation_pattern().fullmatch(word.upper()))
+
+
+# "…, the IOM should…", "It is strongly recommended that IOM explores…": an organisation (a
+# known one, or an acronym) as the subject of a recommending sentence anywhere in the item.
+_ORG = r"(?:the\s+)?(?P<org>{orgs}|[A-Z]{{2,7}})(?![\w&-])"
+_SUBJECT = (
+    r"(?<![\w-])" + _ORG + r"\s+(?:should|must|shall|is\s+(?:encouraged|invited|requested|"
+    r"advised)\s+to|devrai(?:t|ent)|doi(?:t|vent))\b"
+)
+_RECOMMENDED = r"\b(?:recommended|suggested|advised)\s+that\s+" + _ORG
+
+
+@lru_cache(maxsize=1)
+def _subject_patterns() -> tuple[re.Pattern[str], ...]:
+    orgs = organisation_alternation()
+    return tuple(re.compile(p.format(orgs=orgs)) for p in (_RECOMMENDED, _SUBJECT))
+
+
+def subject_addressee(text: str) -> str:
+    """The organisation a sentence of the item addresses ("the IOM should …"), or ''."""
+    hits = [m for p in _subject_patterns() if (m := p.search(text))]
+    return min(hits, key=lambda m: m.start()).group("org") if hits else ""
+
+
+def addressee_from_text(text: str, max_words: int = 14) -> str:
     """The actor(s) a recommendation names, joined by '; ', or ''."""
     head = text[:900]
     m = _LEAD.search(head[:250])
@@ -66,11 +91,11 @@ def addressee_from_text(text: str) -> str:
         if head[m.end() - 3 : m.end()].strip().endswith(":") or starts_with_bullet(after):
             for part in _BULLETS.split(" " + after):
                 if part.strip():
-                    a = _actor(part)
+                    a = _actor(part, max_words)
                     if a:
                         actors.append(a)
         else:
-            a = _actor(after)
+            a = _actor(after, max_words)
             if a:
                 actors.append(a)
             for extra in re.finditer(
@@ -78,7 +103,7 @@ def addressee_from_text(text: str) -> str:
                 r"\s*(?P<x>[^,;]{2,80})",
                 after[:300],
             ):
-                b = _actor(extra.group("x"))
+                b = _actor(extra.group("x"), max_words)
                 if b and b not in actors:
                     actors.append(b)
         if actors:
@@ -87,11 +112,11 @@ def addressee_from_text(text: str) -> str:
     actors = []
     for part in _BULLETS.split(" " + head):
         v = re.match(r"^\s*" + _VERB + r"\s+(?P<x>.{3,120})", part, re.I)
-        if v and (a := _actor(v.group("x"))):
+        if v and (a := _actor(v.group("x"), max_words)):
             actors.append(a)
     if actors:
         return "; ".join(dict.fromkeys(actors))
     s = _SHOULD.match(text.strip())
     if s and len(s.group("actor").split()) <= 6:
         return s.group("actor").strip()
-    return ""
+    return subject_addressee(text)

@@ -1,21 +1,37 @@
-"""Audit-style recommendations: "Recommandation n°3 :", "Recommendation 2.", "Observation n°6 :".
+"""Labelled items: "Recommandation n°3 :", "Recommendation 2.", "Observation n°6 :",
+"Lesson learned #2", "Bonne pratique n°1".
 
-The label may sit alone on its line or open the paragraph; the recommendation runs over the
-following paragraphs and list items until a heading or a new, complete paragraph.
+The label may sit alone on its line or open the paragraph; the item runs over the following
+paragraphs and list items until a heading or a new, complete paragraph.
 """
 
 from __future__ import annotations
 
 import re
 
+from ..records import GOOD_PRACTICE, LESSON, RECOMMENDATION
 from ..vocab import starts_with_bullet
 from .labelled import starts_lower
 
 _LABEL = re.compile(
-    r"^\s*(?P<label>(?P<word>Recommandations?|Recommendations?|Observation)\s*"
+    r"^\s*(?P<label>(?P<word>Recomm?[ae]ndations?|Observation|Lessons?\s+learn(?:ed|t)|Lessons?|"
+    r"Le[çc]ons?\s+(?:apprises?|tir[ée]es?)|Le[çc]ons?|(?:Good|Best|Promising)\s+practices?|"
+    r"Bonnes?\s+pratiques?)\s*"
     r"(?:n\s*[°º o]\.?|no\.?|num[ée]ro|#)?\s*(?P<num>\d{1,3}))\s*(?:[:.\-–)]|\s(?=[A-Z])|$)\s*",
     re.I,
 )
+
+
+def label_kind(label: str) -> str:
+    """The item kind a label names ("Lesson learned #2" → lesson)."""
+    low = label.lower()
+    if low.startswith(("les", "leç", "lec")):
+        return LESSON
+    if "pra" in low:
+        return GOOD_PRACTICE
+    return RECOMMENDATION
+
+
 _DIRECTIVE = re.compile(
     r"\b(recommande|demande|invite|exhorte|recommends?|should|urges?|doit|devrait)\b", re.I
 )
@@ -32,11 +48,11 @@ def audit_label(text: str) -> tuple[str, str] | None:
         return None
     rest = text[m.end() :].strip()
     word = m.group("word")
-    label = (
-        f"{word.capitalize()} n°{m.group('num')}"
-        if word.lower().startswith(("recommandation", "observation"))
-        else f"{word.capitalize()} {m.group('num')}"
-    )
+    word = " ".join(word.split())
+    if word.lower().startswith(("recommandation", "observation")):
+        label = f"{word.capitalize()} n°{m.group('num')}"
+    else:  # as printed: "Recommendation 3", "Lesson learned #2", "Bonne pratique n°1"
+        label = " ".join(m.group("label").split())
     if word.lower().startswith("observation") and rest and not _DIRECTIVE.search(rest[:200]):
         return None
     if len(rest) > 0 and re.search(r"(\.{4,}|…{2,})\s*\d+\s*$", rest):  # table of contents

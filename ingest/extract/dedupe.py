@@ -31,14 +31,18 @@ def coverage(short: str, long: str) -> float:
     return len(a & b) / len(a)
 
 
-def same_item(a: str, b: str, threshold: float = 0.8) -> bool:
-    """True when a and b are versions of one item (containment or high word coverage)."""
+def same_item(
+    a: str, b: str, threshold: float = 0.8, min_words: int = 5, min_tokens: int = 6
+) -> bool:
+    """True when a and b are versions of one item: one contains the other (from `min_words`
+    words), or most content words of the shorter are in the longer (`threshold`); texts of
+    fewer than `min_tokens` content words must be equal."""
     na, nb = normalise(a), normalise(b)
     if not na or not nb:
         return False
     short, long = (na, nb) if len(na) <= len(nb) else (nb, na)
-    if short in long and len(short.split()) >= 5:
+    if short in long and len(short.split()) >= min_words:
         return True
-    if len(_tokens(short)) < 6:
+    if len(_tokens(short)) < min_tokens:
         return short == long
     return coverage(short, long) >= threshold

