@@ -93,7 +93,7 @@ def latency_corpus(searcher: Searcher, queries: list[str], qvec: dict) -> None:
 
 def _synthetic_store(home: Path, source: Searcher, n: int, per_doc: int = 200) -> Searcher:
     conn = source.conn
-    embedder = source.embedder
+    embedder = source.index.embedder
     assert embedder is not None
     texts = [r[0] for r in conn.execute("SELECT text FROM chunks")]
     sentences = [s for t in texts for s in re.split(r"(?<=[.;:!?])\s+|\n", t) if len(s) > 30]

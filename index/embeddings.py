@@ -1,6 +1,7 @@
-"""Embedders: the real sentence-transformers model and a deterministic fake for unit tests.
+"""Embedders: the sentence-transformers model (the reference) and a deterministic fake for
+unit tests; the ONNX Runtime form of a model is in `index.encoders`.
 
-Both follow one protocol: `.name`, `.dim` and `.encode(texts) -> float32 array, L2-normalised`.
+All follow one protocol: `.name`, `.dim` and `.encode(texts) -> float32 array, L2-normalised`.
 The real model loads lazily (first encode) and never downloads: HF_HUB_OFFLINE is set first.
 """
 
@@ -40,6 +41,20 @@ def default_model_path() -> str:
     return str(get_model_path())
 
 
+def model_name(name_or_path: str) -> str:
+    """The name recorded in the store: the folder name for a local path, else the hub id.
+
+    The bundled model lives in a versioned site-packages path; it is named by its folder so
+    the name does not change when the venv moves. Every runtime of one model (torch, ONNX
+    float32 or int8) records this same name: their vectors agree (cosine >= 0.99, checked at
+    export), so a store built by one is searched by the other.
+    """
+    path = Path(name_or_path)
+    if path.exists():
+        return path.name if path.name not in ("", "model") else path.parent.name
+    return name_or_path
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model given by name or local path, loaded on first use."""
 
@@ -58,13 +73,8 @@ class SentenceTransformerEmbedder:
 
     @property
     def name(self) -> str:
-        """A stable model name: the directory name for a local path, else the hub id."""
-        path = Path(self._path)
-        if path.exists():
-            # The bundled model lives in a versioned site-packages path; name it by its folder
-            # so the recorded name does not change when the venv moves.
-            return path.name if path.name not in ("", "model") else path.parent.name
-        return self._path
+        """A stable model name (see `model_name`)."""
+        return model_name(self._path)
 
     @property
     def dim(self) -> int:

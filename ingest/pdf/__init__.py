@@ -1,6 +1,9 @@
 """The PDF reader (`read_pdf`) and its parts, in the order a page goes through them.
 
-- `reader`: opens the file, reads each page (words, tables, OCR), assembles the document.
+- `reader`: opens the file, runs the page loop, assembles the document.
+- `pages`: the page loop: words and tables per page, OCR queued on other cores, progress,
+  the reading deadline, OCR results cached for a re-run.
+- `garble`: is a page's text layer garbled (a font without a Unicode map)?
 - `ocr`: Tesseract for pages without a usable text layer.
 - `layout`: words → lines in reading order, running headers/footers, hyphens, list markers.
 - `tables`: ruled and borderless table detection on one page (`borderless` for the latter).
