@@ -16,7 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from index import store
-from index.embeddings import Embedder, SentenceTransformerEmbedder
+from index.embeddings import Embedder
+from index.encoders import make_embedder, models_dir
 from index.indexer import Prepared
 from index.library import Library
 from index.search_index import SearchIndex
@@ -33,9 +34,16 @@ __all__ = ["FAILED", "INGESTED", "UNCHANGED", "IngestOutcome", "KnowledgeBase"]
 
 
 def default_embedder(settings: Settings) -> Embedder:
-    """The configured sentence-transformers model (loaded on first use, not here)."""
-    return SentenceTransformerEmbedder(
-        settings.model or None, max_tokens=settings.max_tokens or None
+    """The configured model: ONNX Runtime where it can run it, else sentence-transformers
+    (`index.encoders`; loaded, and exported if needed, on first use, not here)."""
+    return make_embedder(
+        settings.model,
+        settings.encoder,
+        models_dir(Path(settings.home), settings.models_dir),
+        quantize=settings.quantize,
+        threads=settings.encoder_threads,
+        max_tokens=settings.max_tokens or None,
+        micro_batch=settings.query_batching,
     )
 
 
@@ -115,30 +123,27 @@ class KnowledgeBase:
                 self._pool = WorkerPool(parse_file, wanted, self.settings.limits.memory_bytes)
             return self._pool
 
+    def source_of(self, path: Path) -> str:
+        """Where a file comes from: its absolute path, or `upload:<name>` for an upload (the
+        staging folder is random), so a new version at the same source replaces the old."""
+        resolved = path.resolve()
+        if resolved.parent.parent == (self.home / "uploads").resolve():
+            return f"upload:{path.name}"
+        return str(resolved)
+
     def store_parsed(self, path: Path, parsed: Parsed, source: str | None = None) -> IngestOutcome:
         """Store one parsed file in a single transaction; on failure the store is unchanged."""
         doc = parsed.document
-        source_path = source or str(path.resolve())
+        source_path = source or self.source_of(path)
         try:
             data = path.read_bytes()
             if sha256(data) != doc.id:
                 return IngestOutcome(str(path), FAILED, reason="the file changed while it was read")
             prepared = self.index.prepare(doc, parsed.items)
             with self._write_lock:
-                if self.library.has(doc.id):
+                old, kept = self._write_document(path, data, parsed, prepared, source_path)
+                if kept is None:  # another process stored the same bytes meanwhile
                     return IngestOutcome(str(path), UNCHANGED, doc.id)
-                kept = store.keep_original(self.home, doc.id, data, path.suffix)
-                try:
-                    with store.transaction(self.conn):
-                        old = self.library.ids_from(source_path)
-                        for old_id in old:
-                            self._remove_rows(old_id)
-                        self.library.add(doc, parsed.items, source_path, kept.name)
-                        store.set_meta(self.conn, "extractor_version", parsed.extractor_version)
-                        self.index.write(self.conn, doc, parsed.items, prepared)
-                except BaseException:
-                    kept.unlink(missing_ok=True)
-                    raise
                 for old_id in old:
                     self._remove_original(old_id)
                 self.index.refresh(self.conn)
@@ -146,10 +151,54 @@ class KnowledgeBase:
         except (OSError, sqlite3.Error, ValueError) as exc:
             return IngestOutcome(str(path), FAILED, reason=f"could not store: {exc}")
 
+    def _write_document(
+        self, path: Path, data: bytes, parsed: Parsed, prepared: Prepared, source_path: str
+    ) -> tuple[list[str], Path | None]:
+        """Rows, search units and original file of one document, in one transaction.
+
+        Returns (ids of the older versions it replaced, the kept original or None when the
+        document was already stored). The original is written inside the transaction, so
+        another process's write or removal of originals (also inside theirs) never races
+        with it; it is removed again only if this call created it and the transaction failed.
+        """
+        doc = parsed.document
+        created = False
+        kept: Path | None = None
+        try:
+            with store.transaction(self.conn):
+                if self.library.has(doc.id):
+                    return [], None
+                old = [i for i in self.library.ids_from(source_path) if i != doc.id]
+                for old_id in old:
+                    self._remove_rows(old_id)
+                kept, created = store.keep_original(self.home, doc.id, data, path.suffix)
+                self.library.add(doc, parsed.items, source_path, kept.name)
+                store.set_meta(self.conn, "extractor_version", parsed.extractor_version)
+                self.index.write(self.conn, doc, parsed.items, prepared)
+        except BaseException:
+            if created and kept is not None:
+                kept.unlink(missing_ok=True)
+            raise
+        return old, kept
+
+    def replace_document(self, parsed: Parsed, source_path: str, stored_file: str) -> None:
+        """Swap a stored document for a new reading of the same bytes (same id) in one
+        transaction; its kept original stays where it is."""
+        doc = parsed.document
+        prepared = self.index.prepare(doc, parsed.items)
+        with self._write_lock:
+            with store.transaction(self.conn):
+                self._remove_rows(doc.id)
+                self.library.add(doc, parsed.items, source_path, stored_file)
+                store.set_meta(self.conn, "extractor_version", parsed.extractor_version)
+                self.index.write(self.conn, doc, parsed.items, prepared)
+            self.index.refresh(self.conn)
+
     # -- changes -----------------------------------------------------------------------
     def delete(self, ref: str) -> store.DocumentSummary:
-        """Delete a document, its items, chunks and original file."""
-        summary = self.library.resolve(ref)
+        """Delete a document, its items, chunks and original file. `ref` must name it
+        exactly (file name, id, or id prefix of at least 8 characters): no guessing."""
+        summary = self.library.resolve_exactly(ref)
         with self._write_lock:
             with store.transaction(self.conn):
                 self._remove_rows(summary.id)
@@ -162,18 +211,31 @@ class KnowledgeBase:
         self.library.remove(doc_id)
 
     def _remove_original(self, doc_id: str) -> None:
-        for path in (self.home / "files").glob(f"{doc_id}*"):
-            path.unlink(missing_ok=True)
+        """Remove a document's kept file, unless a stored row (of any process) points to it.
+
+        Under the store's write lock, so no other writer adds that row meanwhile."""
+        with store.transaction(self.conn):
+            if self.library.has(doc_id):
+                return
+            for path in (self.home / "files").glob(f"{doc_id}*"):
+                path.unlink(missing_ok=True)
 
     def reextract(self, *, force: bool = False) -> int:
-        """Re-run extraction on stored documents (all, or those of an older extractor)."""
+        """Re-run extraction on the documents an older extractor built (all with `force`).
+
+        A document is stale when its recorded extractor version differs from this code's
+        (the version is a hash of the extractor's code and data), or when the store says an
+        older extractor last ran. Item ids derive from their text, so what users attached to
+        an unchanged item stays attached."""
         from ingest.extract import EXTRACTOR_VERSION
         from ingest.pipeline import analyse
 
-        if not force and store.get_meta(self.conn, "extractor_version") == EXTRACTOR_VERSION:
-            return 0
+        store_stale = store.get_meta(self.conn, "extractor_version") != EXTRACTOR_VERSION
         count = 0
         for summary in self.library.documents():
+            built_by = dict(summary.versions).get("extractor")
+            if not (force or store_stale or built_by != EXTRACTOR_VERSION):
+                continue
             doc = store.load_document(self.conn, summary.id)
             parsed = analyse(replace(doc, metadata=()))
             self._replace_analysis(parsed, self.index.prepare(parsed.document, parsed.items))
@@ -182,6 +244,50 @@ class KnowledgeBase:
             store.set_meta(self.conn, "extractor_version", EXTRACTOR_VERSION)
         self.index.refresh(self.conn)
         return count
+
+    def reingest(
+        self,
+        refs: Sequence[str] = (),
+        *,
+        password: str | None = None,
+        jobs: int | None = None,
+        on_done: Callable[[IngestOutcome], None] | None = None,
+    ) -> list[IngestOutcome]:
+        """Read documents again from their kept original files (after the reader changed):
+        every document, or those `refs` name. Ids, source paths, kept files and what hangs
+        on the ids stay; contents, items and search units are replaced, one transaction each.
+        """
+        summaries = [self.library.resolve(r) for r in refs] if refs else self.library.documents()
+        outcomes: list[IngestOutcome] = []
+        originals: dict[Path, str] = {}
+        for summary in summaries:
+            stored = self.library.stored_file(summary.id)
+            path = self.home / "files" / stored if stored else None
+            if path is None or not path.exists():
+                reason = "its original file is missing; ingest the file again"
+                outcomes.append(IngestOutcome(summary.file_name, FAILED, summary.id, reason))
+            else:
+                originals[path] = summary.file_name
+        options = ReadOptions(password=password, ocr=self.settings.ocr, limits=self.settings.limits)
+        for result in self.parser_pool(jobs).map(list(originals), options):
+            name = originals[result.path]
+            if not result.ok:
+                outcome = IngestOutcome(name, FAILED, result.path.stem, result.error)
+            else:
+                # the kept file is named by id; the document keeps its own file name
+                parsed: Parsed = result.result
+                doc = replace(parsed.document, file_name=name)
+                prepared = self.index.prepare(doc, parsed.items)  # slow: before the lock
+                with self._write_lock, store.transaction(self.conn):
+                    self.library.replace_document(doc, parsed.items)
+                    self.index.remove(self.conn, doc.id)
+                    self.index.write(self.conn, doc, parsed.items, prepared)
+                outcome = IngestOutcome(name, INGESTED, doc.id)
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+        self.index.refresh(self.conn)
+        return outcomes
 
     def _replace_analysis(self, parsed: Parsed, prepared: Prepared) -> None:
         """Swap a document's items, metadata and search units in one transaction."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,19 +29,52 @@ class Settings(BaseSettings):
     max_tokens: int = Field(
         0, ge=0, le=8192, description="truncate embedded texts to N tokens (0 = model default)"
     )
+    encoder: Literal["auto", "onnx", "torch"] = Field(
+        "auto",
+        description="embedding runtime: auto = ONNX Runtime for a local sentence-transformers "
+        "model (exported once into the models folder), else sentence-transformers (torch); "
+        "the same model name is recorded either way, so a store built by one serves the other",
+    )
+    quantize: bool = Field(
+        True,
+        description="use the int8 ONNX encoder when its cosine to torch held >= 0.99 at export "
+        "(false: float32)",
+    )
+    encoder_threads: int = Field(
+        1, ge=0, le=64, description="ONNX Runtime threads per embedding call (0 = one per core)"
+    )
+    models_dir: str = Field(
+        "", description="folder of exported ONNX encoders ('' = models/ in the data directory)"
+    )
+    query_batching: bool = Field(
+        True, description="concurrent queries share one ONNX encoder run (the API under load)"
+    )
     jobs: int = Field(2, ge=1, le=64, description="parser worker processes")
     ocr: bool = Field(
         True, description="OCR pages without a text layer when Tesseract is installed"
     )
     max_file_mb: float = Field(200, gt=0, description="largest file accepted")
     max_pages: int = Field(2000, gt=0, description="most pages accepted in one PDF")
-    parse_timeout: float = Field(300, gt=0, description="seconds one file may take to parse")
+    parse_timeout: float = Field(
+        300, gt=0, description="seconds one file may take to parse, before its pages are counted"
+    )
+    parse_seconds_per_page: float = Field(
+        4.0,
+        ge=0,
+        description="seconds added to a file's parse time limit per page (an OCRed page takes "
+        "2-5 s); past 80% of the limit the pages read so far are stored, flagged incomplete",
+    )
     worker_memory_mb: int = Field(
         3072, ge=0, description="address-space limit of a parser (0 = none)"
     )
     upload_max_mb: float = Field(50, gt=0, description="largest upload accepted by the API")
     api_keys: str = Field("", description="comma-separated keys for uploads and deletes")
     cors_origins: str = Field("", description="comma-separated origins allowed by CORS")
+    allowed_hosts: str = Field(
+        "",
+        description="host names served besides loopback ones on a keyless server "
+        "(e.g. a reverse proxy's name); others are refused (DNS rebinding)",
+    )
     host: str = Field("127.0.0.1", description="interface `evalkb serve` listens on")
     port: int = Field(8000, ge=0, le=65535, description="port `evalkb serve` listens on")
     search: SearchKnobs = Field(default_factory=SearchKnobs, description="search ranking")
@@ -53,8 +87,14 @@ class Settings(BaseSettings):
             max_bytes=int(self.max_file_mb * 2**20),
             max_pages=self.max_pages,
             seconds=self.parse_timeout,
+            seconds_per_page=self.parse_seconds_per_page,
             memory_bytes=self.worker_memory_mb * 2**20,
         )
+
+    @property
+    def allowed_host_names(self) -> set[str]:
+        """Configured extra host names, lower-cased."""
+        return {h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()}
 
     @property
     def keys(self) -> set[str]:

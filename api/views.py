@@ -120,6 +120,8 @@ def item_dict(item: Item, file_name: str) -> dict[str, Any]:
             for o in item.occurrences
         ],
         "tags": [{"kind": t.kind, "value": t.value, "evidence": t.evidence} for t in item.tags],
+        "evidence": item.evidence,
+        "confidence": round(item.confidence, 3),
         "url": file_url(item.document_id, item.pages),
     }
 
@@ -214,6 +216,8 @@ ITEM_COLUMNS = [
     "parent_id",
     "occurrences",
     "tags",
+    "evidence",
+    "confidence",
 ]
 
 
@@ -232,9 +236,20 @@ def item_row(record: Mapping[str, Any]) -> list[str]:
     return row
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value: Any) -> str:
+    """A cell a spreadsheet will not run: text that starts like a formula gets a leading
+    apostrophe (OWASP's CSV-injection advice); everything else is kept as it is."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def write_csv(out: TextIO, rows: Iterable[Sequence[Any]]) -> None:
-    """CSV rows to a text stream (the one CSV writer of the command line and the API)."""
-    csv.writer(out).writerows(rows)
+    """CSV rows to a text stream (the one CSV writer of the command line and the API), every
+    cell neutralised and quoted, so opening a hostile document's export runs nothing."""
+    csv.writer(out, quoting=csv.QUOTE_ALL).writerows([neutral(c) for c in row] for row in rows)
 
 
 def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
@@ -250,15 +265,23 @@ def jsonl_bytes(records: Iterable[Mapping[str, Any]]) -> bytes:
 
 
 def xlsx_bytes(title: str, rows: Iterable[Sequence[Any]]) -> bytes:
-    """Rows as an Excel workbook with one sheet."""
+    """Rows as an Excel workbook with one sheet; every cell is text, never a formula."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
     for row in rows:
-        # openpyxl refuses control characters; PDFs sometimes carry them
-        sheet.append(["".join(ch for ch in str(c) if ch >= " " or ch in "\t\n") for c in row])
+        cells = []
+        for value in row:
+            # openpyxl refuses control characters; PDFs sometimes carry them
+            text = "".join(ch for ch in str(value) if ch >= " " or ch in "\t\n")
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.data_type = "s"  # "=…" stays a string: Excel shows it, never evaluates it
+            if text.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True
+            cells.append(cell)
+        sheet.append(cells)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -6,6 +6,7 @@ is kept under `<home>/files/`, written before the transaction and removed if it 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import tempfile
@@ -43,6 +44,7 @@ __all__ = [
     "load_tables",
     "open_reader",
     "resolve",
+    "resolve_exactly",
     "row_to_item",
     "set_meta",
     "summaries",
@@ -54,6 +56,7 @@ __all__ = [
 ]
 
 DB_NAME = "evalkb.sqlite3"
+LOCK_NAME = ".migrate.lock"
 
 
 @dataclass(frozen=True)
@@ -77,16 +80,24 @@ class DocumentSummary:
 
 
 def connect(home: Path) -> sqlite3.Connection:
-    """Open (creating and migrating if needed) the store under `home`."""
-    home.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(
-        home / DB_NAME, timeout=30, check_same_thread=False, isolation_level=None
-    )  # explicit BEGIN/COMMIT below
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    migrate(conn)
+    """Open (creating and migrating if needed) the store under `home`.
+
+    A new data directory is made 0700 and the database file 0600 (SQLite gives its WAL and
+    shared-memory files the database's mode). Migrations run under an exclusive file lock,
+    so two processes opening a new home at once never both create the tables.
+    """
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)  # the mode applies when it is new
+    path = home / DB_NAME
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))  # no-op for an existing file
+    with open(home / LOCK_NAME, "a") as lock:
+        os.chmod(lock.name, 0o600)
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        conn = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        migrate(conn)
     return conn
 
 
@@ -177,6 +188,27 @@ def resolve(conn: sqlite3.Connection, ref: str) -> DocumentSummary:
     return found[0]
 
 
+DELETE_PREFIX = 8  # shortest id prefix a destructive command accepts
+
+
+def resolve_exactly(conn: sqlite3.Connection, ref: str) -> DocumentSummary:
+    """The one document `ref` names for a destructive command: its exact file name, its full
+    id, or a unique id prefix of at least DELETE_PREFIX characters — never a name's start."""
+    ref = ref.strip()
+    rows = conn.execute(f"{_WITH_COUNTS} WHERE d.file_name = ?", (ref,)).fetchall()
+    if not rows and len(ref) >= DELETE_PREFIX:
+        like = ref.lower().replace("%", "").replace("_", "") + "%"
+        rows = conn.execute(f"{_WITH_COUNTS} WHERE d.id LIKE ?", (like,)).fetchall()
+    if not rows:
+        raise NotFound(
+            f"no document is exactly {ref!r}: give its exact file name, its id, or an id prefix "
+            f"of at least {DELETE_PREFIX} characters"
+        )
+    if len(rows) > 1:
+        raise NotFound(f"{ref!r} matches {len(rows)} documents; give more of the id")
+    return _summary(rows[0])
+
+
 def load_document(conn: sqlite3.Connection, document_id: str) -> Document:
     """Rebuild the full Document record from the store."""
     s = resolve(conn, document_id)
@@ -233,15 +265,21 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
 
-def keep_original(home: Path, document_id: str, data: bytes, suffix: str) -> Path:
-    """Write the original bytes to `<home>/files/<id><suffix>` atomically; return the path."""
+def keep_original(home: Path, document_id: str, data: bytes, suffix: str) -> tuple[Path, bool]:
+    """Write the original bytes to `<home>/files/<id><suffix>` atomically, mode 0600.
+
+    Returns (path, created): `created` is False when the file was already there (another
+    row, or another process, keeps the same bytes), so a failed write must not remove it.
+    Callers hold the store's write lock (inside `transaction`), so file writes and removals
+    never race with another writer.
+    """
     files = home / "files"
     files.mkdir(parents=True, exist_ok=True)
     target = files / f"{document_id}{suffix.lower()}"
     if target.exists():
-        return target
-    fd, tmp = tempfile.mkstemp(dir=files, prefix=".upload-")
+        return target, False
+    fd, tmp = tempfile.mkstemp(dir=files, prefix=".upload-")  # mkstemp creates it 0600
     with os.fdopen(fd, "wb") as out:
         out.write(data)
     os.replace(tmp, target)
-    return target
+    return target, True

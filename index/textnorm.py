@@ -9,6 +9,7 @@ The same function runs on indexed text and on queries, which is what makes them 
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -21,7 +22,16 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # French elided articles and pronouns glued by an apostrophe: l'OIT, d'esclavage, qu'il
 _ELISION = {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"}
 
-_stemmer = snowballstemmer.stemmer("french")
+# a Snowball stemmer keeps its word in instance state: one per thread (the API's search
+# threads share this module; a shared one raised IndexError under concurrent requests)
+_local = threading.local()
+
+
+def _stemmer() -> snowballstemmer.stemmer:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("french")
+    return stemmer
 
 
 def words(text: str) -> list[str]:
@@ -39,7 +49,7 @@ def words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """Snowball French stem of a lower-case word, accent-folded afterwards."""
     # Stem first: the French stemmer uses accents (é, è) in its suffix rules.
-    return fold(_stemmer.stemWord(word))
+    return fold(_stemmer().stemWord(word))
 
 
 def terms(text: str, *, keep_stopwords: bool = False) -> list[str]:

@@ -121,7 +121,8 @@ def make_client(kb: Any, peer: tuple[str, int] = LOOPBACK, **settings: Any) -> T
 
     if settings:
         kb.settings = kb.settings.model_copy(update=settings)
-    return TestClient(create_app(kb), client=peer)
+    # the server's own address, as a browser on this machine names it (the Host check)
+    return TestClient(create_app(kb), client=peer, base_url="http://127.0.0.1:8000")
 
 
 @pytest.fixture

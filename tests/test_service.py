@@ -56,7 +56,7 @@ def test_reextract_runs_when_the_extractor_changed(kb, tmp_path: Path) -> None: 
 
 def test_delete_removes_items_chunks_and_file(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     doc_id = ingest_report(kb, tmp_path)
-    kb.delete("rapport-justice")
+    kb.delete("rapport-justice.txt")
     assert kb.read.items() == [] and kb.read.documents() == []
     assert kb.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0] == 0
     assert not list((kb.home / "files").glob(f"{doc_id}*"))
@@ -83,3 +83,28 @@ def test_search_and_chunking_settings_reach_the_index(settings, tmp_path: Path) 
         assert search(kb, "formation des juges")
     finally:
         kb.close()
+
+
+def test_reingest_reads_the_kept_original_and_keeps_ids(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    doc_id = ingest_report(kb, tmp_path)
+    (tmp_path / "rapport-justice.txt").unlink()  # only the kept original is left
+    before = kb.read.summary(doc_id)
+    items = [it.id for it in kb.read.items()]
+    [outcome] = kb.reingest()
+    assert outcome.status == "ingested" and outcome.document_id == doc_id, outcome
+    after = kb.read.summary(doc_id)
+    assert after.file_name == "rapport-justice.txt" and after.source_path == before.source_path
+    assert after.ingested_at == before.ingested_at
+    assert [it.id for it in kb.read.items()] == items
+    assert search(kb, "mécanisme de plainte", scope="items")
+    assert (
+        kb.conn.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()[0]
+        == (kb.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+    )
+
+
+def test_items_carry_evidence_and_confidence(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ingest_report(kb, tmp_path)
+    items = kb.read.items(sort="confidence")
+    assert items and all(it.evidence for it in items)
+    assert [it.confidence for it in items] == sorted(it.confidence for it in items)

@@ -9,6 +9,7 @@ from typing import Any
 
 from index.search import Hit
 from index.store import DocumentSummary, table_id
+from ingest.partial import missing_pages, page_ranges
 from ingest.records import Document, Item, Table
 
 from .. import views
@@ -88,6 +89,12 @@ def print_document(s: DocumentSummary, doc: Document) -> None:
         "tables",
     ):
         print(f"{key + ':':<17}{info[key]}")
+    missing = missing_pages(s.warnings)
+    if missing:
+        print(
+            f"{'INCOMPLETE:':<17}pages {page_ranges(missing)} not read (time limit); "
+            f"`evalkb resume {s.id[:12]}` reads them"
+        )
     for key, value in s.metadata:
         if key not in info:  # title and language are shown above
             print(f"{key + ':':<17}{value}")

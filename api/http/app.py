@@ -16,7 +16,8 @@ from ..service import KnowledgeBase
 from ..settings import get_settings
 from ..uploads import UploadQueue
 from . import errors, routes_documents, routes_health, routes_items, routes_jobs, routes_search
-from .security import install_cors
+from .deps import settings_of
+from .security import install_cors, install_guards
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -32,18 +33,22 @@ def create_app(kb: KnowledgeBase | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        app.state.uploads.shutdown()
-        app.state.read_pool.close()
-        if owned:
-            base.close()
+        # opened per start, closed per stop: an app may be started more than once (tests)
+        app.state.read_pool = ReadPool(base.home)
+        app.state.uploads = UploadQueue(base)
+        try:
+            yield
+        finally:
+            app.state.uploads.shutdown()
+            app.state.read_pool.close()
+            if owned:
+                base.close()
 
     app = FastAPI(title="evalkb", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.kb = base
-    app.state.read_pool = ReadPool(base.home)
-    app.state.uploads = UploadQueue(base)
     errors.install(app)
     install_cors(app, base.settings)
+    install_guards(app, settings_of)
     for module in (
         routes_search,
         routes_items,

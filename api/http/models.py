@@ -75,6 +75,8 @@ class Item(BaseModel):
     fields: dict[str, str] = {}
     occurrences: list[Occurrence] = []
     tags: list[Tag] = []
+    evidence: str = Field("", description="the heading, label or table that made it an item")
+    confidence: float = Field(0.0, description="0-1: how sure the extractor is; sort=confidence")
     url: str = Field("", description="the original file, opened at the item's first page")
 
 

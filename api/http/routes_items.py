@@ -29,7 +29,7 @@ def list_items(
     read: Read,
     query: Items,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     sort: Literal[SORTS] = "document",  # type: ignore[valid-type]
 ) -> dict[str, Any]:
     """Lessons, good practices and recommendations, filtered and paginated."""

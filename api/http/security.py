@@ -1,22 +1,27 @@
-"""Who may write: API keys for uploads and deletes, loopback-only when no key is configured.
+"""Who may write, which host names are served, and the page's security headers.
 
 Reads are open (the knowledge base is meant to be consulted). Writes need a key from
 `EVALKB_API_KEYS`, sent as `X-API-Key: <key>` or `Authorization: Bearer <key>`; with no keys
-configured, writes are accepted only from the machine itself. CORS origins come from
-`EVALKB_CORS_ORIGINS`.
+configured, writes are accepted only from the machine itself, addressed by a loopback name
+(`Host` 127.0.0.1, localhost or [::1]) and, when the browser sends an `Origin`, from that same
+origin. The Host check stops DNS rebinding: a page on evil.example that points its name at
+127.0.0.1 reaches the server with `Host: evil.example`. A server bound to a loopback address
+also refuses reads for a foreign Host, so such a page cannot read the knowledge base either.
+CORS origins come from `EVALKB_CORS_ORIGINS`.
 """
 
 from __future__ import annotations
 
 import hmac
 import ipaddress
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
 from ..settings import Settings
-from .errors import ApiError
+from .errors import ApiError, problem
 
 
 def is_loopback(host: str | None) -> bool:
@@ -29,6 +34,34 @@ def is_loopback(host: str | None) -> bool:
         return False
     mapped = getattr(addr, "ipv4_mapped", None)
     return bool(addr.is_loopback or (mapped is not None and mapped.is_loopback))
+
+
+OPENAPI_PAGES = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def host_name(host_header: str) -> str:
+    """The name part of a Host header: 'localhost:8000' → 'localhost', '[::1]:80' → '::1'."""
+    parsed = urlsplit(f"//{host_header.strip()}")
+    try:
+        return (parsed.hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def is_loopback_host(host_header: str) -> bool:
+    """True when a Host header names this machine by a loopback name or address."""
+    name = host_name(host_header)
+    return name in LOOPBACK_NAMES or is_loopback(name)
 
 
 def presented_key(request: Request) -> str:
@@ -58,10 +91,15 @@ def check_write_access(request: Request, settings: Settings) -> None:
     client = request.client.host if request.client else None
     if not is_loopback(client):
         raise ApiError(403, "writes are allowed only from loopback when EVALKB_API_KEYS is not set")
+    host = request.headers.get("host", "")
+    if not is_loopback_host(host) and host_name(host) not in settings.allowed_host_names:
+        raise ApiError(
+            403, f"writes need a loopback host name (127.0.0.1, localhost), not host {host!r}"
+        )
     # Loopback is not proof of intent: any web page the user visits can POST a form to
     # 127.0.0.1. Browsers send Origin on such requests, so refuse writes from other sites.
     origin = request.headers.get("origin")
-    if origin and urlsplit(origin).netloc != request.headers.get("host", ""):
+    if origin and urlsplit(origin).netloc != host:
         raise ApiError(403, f"cross-site write from {origin} refused")
 
 
@@ -77,3 +115,36 @@ def install_cors(app: FastAPI, settings: Settings) -> None:
         allow_headers=["X-API-Key", "Authorization", "Content-Type"],
         allow_credentials=False,
     )
+
+
+def foreign_host(request: Request, settings: Settings) -> bool:
+    """True when a keyless server bound to loopback is reached under another host name that
+    `EVALKB_ALLOWED_HOSTS` does not list (what DNS rebinding looks like)."""
+    if settings.keys:
+        return False  # keys decide
+    server = request.scope.get("server") or ("", 0)
+    host = request.headers.get("host", "")
+    if not host or not is_loopback(str(server[0])) or is_loopback_host(host):
+        return False
+    return host_name(host) not in settings.allowed_host_names
+
+
+def install_guards(app: FastAPI, settings_of: Callable[[Request], Settings]) -> None:
+    """Security headers on every response; foreign Host names refused on a loopback server."""
+
+    @app.middleware("http")
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        host = request.headers.get("host", "")
+        if foreign_host(request, settings_of(request)):
+            response: Response = problem(
+                403, f"host {host!r} is not served here (DNS rebinding?)", request.url.path
+            )
+        else:
+            response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            if name == "Content-Security-Policy" and request.url.path in OPENAPI_PAGES:
+                continue  # FastAPI's /docs pages load Swagger UI from a CDN
+            response.headers.setdefault(name, value)
+        return response
