@@ -186,7 +186,7 @@ def main() -> None:
         if args.only and not re.search(args.only, stem):
             continue
         path = source_path(stem, args.source)
-        group = "held-out" if stem in held else "dev"
+        group = held.get(stem, "dev")
         if path is None:
             print(f"{stem[:38]:<39}(absent: skipped)")
             continue
@@ -210,7 +210,7 @@ def main() -> None:
             t[2].append(stem)
         kinds = [k for k in ITEM_KINDS if ours.gold[k] or ours.pred[k] or base.pred[k]]
         for n, kind in enumerate(kinds or ["all kinds"]):
-            tag = f"{group[:4]}/{kind_of[:5]}" if n == 0 else ""
+            tag = f"{group.replace('held-out', 'held')[:6]}/{kind_of[:3]}" if n == 0 else ""
             print(row(stem, kind, ours, base, tag))
         if len(kinds) > 1:
             print(row("", "all kinds", ours, base))
@@ -221,7 +221,8 @@ def main() -> None:
             for line in ours.false_positives:
                 print("     FP  ", line)
     print()
-    order = ["DEV", "HELD-OUT"] + [f"TYPE {t}" for t in DOC_TYPES] + ["CORPUS", "REPORTS", "IOM"]
+    held_groups = sorted({g.upper() for g in held.values()})
+    order = ["DEV", *held_groups] + [f"TYPE {t}" for t in DOC_TYPES] + ["CORPUS", "REPORTS", "IOM"]
     for name in order + ["ALL"]:
         if name in totals:
             ours, base, stems = totals[name]

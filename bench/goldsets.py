@@ -24,13 +24,16 @@ LEGACY_TYPES = {
 DOC_TYPES = ("evaluation", "brief", "audit", "other")
 
 
-def held_out(readme: Path) -> frozenset[str]:
-    """Stems of the held-out documents named in the gold README's table."""
+def held_out(readme: Path) -> dict[str, str]:
+    """Stem → group name ("held-out", "held-out-3", …) for every document of the gold
+    README's table rows whose group starts with "held-out"."""
+    groups: dict[str, str] = {}
     for line in readme.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 2 and cells[0].lower() == "held-out":
-            return frozenset(re.findall(r"`([^`]+)`", cells[1]))
-    return frozenset()
+        if len(cells) >= 2 and cells[0].lower().startswith("held-out"):
+            for stem in re.findall(r"`([^`]+)`", cells[1]):
+                groups[stem] = cells[0].lower()
+    return groups
 
 
 def doc_types(types_tsv: Path) -> dict[str, str]:

@@ -135,8 +135,11 @@ def page(server: str) -> Iterator[Any]:
 
 
 def test_search_results_and_item_view(page: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
     page.goto(server + "/")
-    page.wait_for_function("document.querySelectorAll('#document option').length === 3")
+    # locator waits, not wait_for_function: the page's CSP forbids evaluating strings
+    expect(page.locator("#document option")).to_have_count(3)
     assert "2 document(s)" in page.text_content("#stats")
 
     page.fill("#q", "coordination juges")
@@ -158,7 +161,7 @@ def test_search_results_and_item_view(page: Any, server: str) -> None:
     # filter by kind: the export link follows the filter
     page.select_option("#kind", "recommendation")
     page.press("#q", "Enter")
-    page.wait_for_function("!document.querySelector('#group-passage')")
+    expect(page.locator("#group-passage")).to_have_count(0)
     assert "kind=recommendation" in page.get_attribute("#export-csv", "href")
 
     # open an item: its text, citations with page links, similar items from other reports

@@ -50,6 +50,13 @@ def is_other(title: str) -> bool:
     return bool(search(FILE, "other", text)) and not kinds_in(text)
 
 
+def is_mixed(title: str) -> bool:
+    """True for a heading naming findings or conclusions beside item kinds ("Findings &
+    Recommendations", "Conclusions et recommandations")."""
+    text = folded(strip_number(title))
+    return bool(search(FILE, "other", text)) and bool(kinds_in(text))
+
+
 def path_kinds(
     path: tuple[str, ...], knobs: ExtractKnobs = DEFAULT_KNOBS
 ) -> tuple[tuple[str, ...], str, bool]:

@@ -56,6 +56,18 @@ def shape(text: str) -> tuple[str, str]:
     return "word", (text.split() or [""])[0].lower()
 
 
+def labelled_kinds(doc: Document, least: int = 2) -> set[str]:
+    """Kinds the document labels one by one ("Recommendation 1", "Lesson learned #2"),
+    at least `least` times."""
+    counts: dict[str, int] = {}
+    for block in doc.blocks:
+        found = audit_label(clean_text(block.text)) if block.kind != TABLE else None
+        if found:
+            kind = label_kind(found[0])
+            counts[kind] = counts.get(kind, 0) + 1
+    return {kind for kind, n in counts.items() if n >= least}
+
+
 class Walker:
     """One pass over the blocks; `run()` returns the candidates in reading order."""
 
@@ -79,6 +91,7 @@ class Walker:
         self.scope = 0  # counts scopes (headings, heading-like lines)
         self.index = 0  # the block being read
         self.first_block = -1  # the block right after a heading that itself names a kind
+        self.labelled = labelled_kinds(doc)
 
     def run(self) -> list[Candidate]:
         """Every candidate of the document."""
@@ -102,6 +115,10 @@ class Walker:
             return self.local, self.local_evidence, self.local_conf
         kinds, title, weak = sections.path_kinds(block.section_path, self.knobs)
         if not kinds:
+            return (), "", 0.0
+        if sections.is_mixed(title) and set(kinds) <= self.labelled:
+            # "Findings & Recommendations" in a document that labels its recommendations
+            # ("Recommendation 1."): the unlabelled bullets there are findings
             return (), "", 0.0
         if weak:
             under = block.section_path[-1] if block.section_path else ""

@@ -54,7 +54,10 @@ def is_heading_candidate(
     size_up = first.size >= body + 0.9 and body > 0
     all_bold = all(ln.bold for ln in lines)
     if size_up:
-        return True
+        # a numbered or wrapped sentence a point larger than the body is a list item of a
+        # brief's column set in a bigger font, not a heading
+        sentence = text.endswith(".") and (len(lines) > 1 or bool(marker))
+        return not (sentence and first.size < body + 2.5)
     guess = guess_heading(text, allow_plain_caps=False)
     if all_bold:
         if guess and guess.hyphen and not text.endswith((";", ",")):

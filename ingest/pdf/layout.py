@@ -114,10 +114,22 @@ def find_gutter(rows: list[list[Word]], width: float) -> float | None:
 
     A gutter needs many text runs on both sides, few runs crossing it, and both sides filled
     with long lines (so label/value forms and ragged short lines are not taken for columns).
+    Runs are split at gaps of 18 points, then, failing that, at gaps a little wider than the
+    text's height: briefs set in small type leave gutters narrower than 18 points.
     """
     if len(rows) < 10:
         return None
-    segs = [s for row in rows for s in _segments(row)]
+    found = _gutter(rows, width, 18.0)
+    if found is None:
+        heights = sorted(w["bottom"] - w["top"] for row in rows for w in row)
+        narrow = max(6.0, 1.2 * heights[len(heights) // 2])
+        if narrow < 18.0:
+            found = _gutter(rows, width, narrow)
+    return found
+
+
+def _gutter(rows: list[list[Word]], width: float, gap: float) -> float | None:
+    segs = [s for row in rows for s in _segments(row, gap)]
     best: tuple[int, float] | None = None
     for x in range(int(width * 0.3), int(width * 0.7), 3):
         crossing = sum(1 for a, b in segs if a < x < b)
@@ -135,10 +147,20 @@ def find_gutter(rows: list[list[Word]], width: float) -> float | None:
     rw = sorted(b - a for a, b in right)[len(right) // 2]
     if lw < 0.6 * (gx - lmin) or rw < 0.6 * (rmax - gx):
         return None
-    starts = Counter(round(a / 4) for a, _ in right)
-    if starts.most_common(1)[0][1] < 0.4 * len(right):  # a right column has one left edge
+    if _edge_share(sorted(a for a, _ in right)) < 0.5:  # a right column has one left edge
         return None
     return gx
+
+
+def _edge_share(starts: list[float], band: float = 24.0) -> float:
+    """Largest share of sorted x starts within `band` points of each other: a text column's
+    lines start at one edge, give or take a bullet and its hanging indent."""
+    best, j = 0, 0
+    for i, x in enumerate(starts):
+        while x - starts[j] > band:
+            j += 1
+        best = max(best, i - j + 1)
+    return best / len(starts) if starts else 0.0
 
 
 def page_lines(words: Sequence[Word], page: int, width: float) -> list[Line]:
