@@ -17,7 +17,7 @@ from ..records import RECOMMENDATION, Document, Item, Occurrence
 from .addressee import addressee_from_text
 from .audit import is_directive, needs_directive
 from .candidates import Candidate
-from .dedupe import normalise, same_item
+from .dedupe import coverage, normalise, same_item
 from .doctype import is_management_response
 from .knobs import DEFAULT_KNOBS, ExtractKnobs
 from .metadata import extract_metadata
@@ -93,6 +93,63 @@ def _groups(cands: list[Candidate], knobs: ExtractKnobs) -> list[list[int]]:
     return groups
 
 
+def _merge_numbered(cands: list[Candidate], groups: list[list[int]], knobs: ExtractKnobs) -> None:
+    """Join, in place, a summary-only group to a body group of the same kind whose label
+    carries the same number in another form ("3." beside "Recommendation 3") when their texts
+    share enough words: the summary restates the body's recommendation in fewer words."""
+
+    def number(group: list[int]) -> str:
+        return next((n for i in group if (n := _label_key(cands[i].label)[1])), "")
+
+    merged: set[int] = set()
+    for g, group in enumerate(groups):
+        if g in merged or not all(_in_summary(cands[i]) for i in group) or not number(group):
+            continue
+        for h, other in enumerate(groups):
+            if h == g or h in merged or any(_in_summary(cands[i]) for i in other):
+                continue
+            a, b = cands[group[0]], cands[other[0]]
+            if a.kind != b.kind or number(group) != number(other):
+                continue
+            short, long = sorted((a.text, b.text), key=len)
+            if coverage(short, long) >= knobs.same_number_coverage:
+                other.extend(group)
+                merged.add(g)
+                break
+    groups[:] = [group for g, group in enumerate(groups) if g not in merged]
+
+
+def _merge_restated(cands: list[Candidate], groups: list[list[int]], knobs: ExtractKnobs) -> None:
+    """Join, in place, a summary-only group to the body group of the same kind that restates
+    it best, when each is the other's best match and they share enough words: executive
+    summaries shorten and reword the body's lessons ("Inconsistent requirements…" for "The
+    inconsistency in requirements…")."""
+
+    def text(group: list[int]) -> str:
+        return cands[group[0]].text
+
+    summary = [g for g, grp in enumerate(groups) if all(_in_summary(cands[i]) for i in grp)]
+    body = [g for g, grp in enumerate(groups) if not any(_in_summary(cands[i]) for i in grp)]
+
+    def overlap(a: int, b: int) -> float:
+        if cands[groups[a][0]].kind != cands[groups[b][0]].kind:
+            return 0.0
+        short, long = sorted((text(groups[a]), text(groups[b])), key=len)
+        return coverage(short, long)
+
+    merged: set[int] = set()
+    for g in summary:
+        scores = [(overlap(g, h), h) for h in body]
+        best, h = max(scores, default=(0.0, -1))
+        if best < knobs.same_number_coverage:
+            continue
+        back = max((overlap(k, h), k) for k in summary)
+        if back[1] == g:
+            groups[h].extend(groups[g])
+            merged.add(g)
+    groups[:] = [group for g, group in enumerate(groups) if g not in merged]
+
+
 def _pick(values: list[str]) -> str:
     return max(values, key=len) if any(values) else ""
 
@@ -101,10 +158,14 @@ def _in_summary(cand: Candidate) -> bool:
     return any(t.lower().strip(" .0123456789").startswith(_SUMMARY) for t in cand.section_path)
 
 
-def _completeness(cand: Candidate, i: int) -> tuple[int, bool, int, int, int]:
+def _completeness(cand: Candidate, i: int, most: int) -> tuple[bool, bool, int, int, int, int]:
+    """Sort key of the occurrence whose text an item takes: a full statement (at least half
+    the words of the longest), then the body's over the summary's, then the longest."""
+    words = len(normalise(cand.text).split())
     return (
-        len(normalise(cand.text).split()),
+        2 * words >= most,
         not _in_summary(cand),
+        words,
         len(cand.fields),
         len(cand.text),
         -i,
@@ -131,8 +192,13 @@ def extract_items(doc: Document, knobs: ExtractKnobs | None = None) -> list[Item
         return []
     cands = collect(doc, knobs)
     groups = _groups(cands, knobs)
+    _merge_numbered(cands, groups, knobs)
+    _merge_restated(cands, groups, knobs)
     owner: dict[int, int] = {i: g for g, group in enumerate(groups) for i in group}
-    winners = [max(group, key=lambda i: _completeness(cands[i], i)) for group in groups]
+    winners = []
+    for group in groups:
+        most = max(len(normalise(cands[i].text).split()) for i in group)
+        winners.append(max(group, key=lambda i: _completeness(cands[i], i, most)))
     ids = [item_id(doc.id, cands[w].kind, cands[w].text) for w in winners]
     items: list[Item] = []
     for g, group in enumerate(groups):

@@ -52,6 +52,9 @@ class ExtractKnobs:
     same_item_coverage: float = 0.8  # share of the shorter text's words found in the longer
     same_item_min_words: int = 5  # containment counts from this many words
     same_item_min_tokens: int = 6  # below this, two texts are the same only when equal
+    # a summary's "3." and the body's "Recommendation 3" are one item from this coverage on
+    same_number_coverage: float = 0.4
+    field_value_max_chars: int = 80  # a lone "Budget: …" line longer than this is prose
     # documents
     response_min_cues: int = 2  # distinct matrix cues that make a management response
     confidence: Confidence = Confidence()

@@ -78,8 +78,16 @@ def starts_tor(title: str) -> bool:
 
 
 def is_excluded(title: str) -> bool:
-    """True for terms of reference, evaluation matrices, templates, contents and responses."""
-    return bool(search(FILE, "exclude", folded(title)))
+    """True for terms of reference, evaluation matrices, templates, contents and responses;
+    a heading that names terms of reference among item kinds ("Recommendations to enhance
+    terms of reference quality") is not excluded for that."""
+    text = folded(title)
+    if not search(FILE, "exclude", text):
+        return False
+    if starts_tor(title) and kinds_in(folded(strip_number(title))):
+        rest = search(FILE, "tor", text)
+        return bool(rest and search(FILE, "exclude", text.replace(rest.group(0), " ")))
+    return True
 
 
 def is_annex(title: str) -> bool:

@@ -28,6 +28,7 @@ from . import sections
 from .audit import audit_label, continues, label_kind, opens_text
 from .candidates import Candidate, merge_pages
 from .entries import Numbering, label_number, prefixed_entry
+from .fieldlines import field_line
 from .knobs import ExtractKnobs
 from .labelled import actor_prefix, clean_text, kind_label, starts_lower, strip_marker
 from .leadins import actor_leadin, announced, is_intro
@@ -68,6 +69,22 @@ def labelled_kinds(doc: Document, least: int = 2) -> set[str]:
     return {kind for kind, n in counts.items() if n >= least}
 
 
+_NUMBER = re.compile(r"^[\d.,%/()+-]+$")
+
+
+def figure_titles(doc: Document, least: int = 6, share: float = 0.6) -> set[str]:
+    """Headings that title a chart, not a section: the block right after them is the chart's
+    axis labels (mostly numbers), e.g. "Lessons learned Good practices" over a bar chart."""
+    out: set[str] = set()
+    for block, after in zip(doc.blocks, doc.blocks[1:], strict=False):
+        if block.kind != HEADING or after.kind != PARAGRAPH:
+            continue
+        words = after.text.split()
+        if len(words) >= least and sum(bool(_NUMBER.match(w)) for w in words) >= share * len(words):
+            out.add(block.text)
+    return out
+
+
 class Walker:
     """One pass over the blocks; `run()` returns the candidates in reading order."""
 
@@ -75,6 +92,7 @@ class Walker:
         self.doc, self.knobs, self.conf = doc, knobs, knobs.confidence
         self.out: list[Candidate] = []
         self.excluded = False
+        self.excluded_level = 0  # level of the subsection a ToR exclusion ends with (0: annex)
         self.local: tuple[str, ...] = ()  # kinds set by a pseudo-heading or an announcement
         self.local_evidence = ""
         self.local_conf = 0.0
@@ -92,6 +110,7 @@ class Walker:
         self.index = 0  # the block being read
         self.first_block = -1  # the block right after a heading that itself names a kind
         self.labelled = labelled_kinds(doc)
+        self.figure_titles = figure_titles(doc)
 
     def run(self) -> list[Candidate]:
         """Every candidate of the document."""
@@ -113,7 +132,8 @@ class Walker:
         """(kinds, evidence, base confidence) of the scope a block sits in."""
         if self.local:
             return self.local, self.local_evidence, self.local_conf
-        kinds, title, weak = sections.path_kinds(block.section_path, self.knobs)
+        path = tuple(t for t in block.section_path if t not in self.figure_titles)
+        kinds, title, weak = sections.path_kinds(path, self.knobs)
         if not kinds:
             return (), "", 0.0
         if sections.is_mixed(title) and set(kinds) <= self.labelled:
@@ -137,7 +157,7 @@ class Walker:
             self.table(block)
             return
         text = clean_text(block.text)
-        if not text or self.audit_block(block, text):
+        if not text or self.field_block(block, text) or self.audit_block(block, text):
             return
         if block.kind == PARAGRAPH and (self.kind_marker(i, text) or self.announce(block, text)):
             return
@@ -163,9 +183,14 @@ class Walker:
         title = clean_text(block.text)
         if self.audit_block(block, title, heading=True):
             return
-        if sections.starts_tor(title):
+        level = block.level or 1
+        if sections.starts_tor(title) and not sections.heading_kinds(title, self.knobs):
+            # terms of reference: a top-level part (an annex) runs to the next annex, since
+            # the ToR document inside has headings of its own; a subsection ("3.9.
+            # Comprehensiveness of the terms of reference") ends at its next sibling
             self.excluded = True
-        elif self.excluded and sections.is_annex(title):
+            self.excluded_level = 0 if level <= 1 else level
+        elif self.excluded and (sections.is_annex(title) or 0 < level <= self.excluded_level):
             self.excluded = False
         self.reset()
         self.first_block = i + 1 if sections.heading_kinds(title, self.knobs) else -1
@@ -222,6 +247,23 @@ class Walker:
         return False
 
     # --- labelled items -----------------------------------------------------------------------
+
+    def field_block(self, block: Block, text: str) -> bool:
+        """ "Priority: High  Timeline: Short term  Responsibility: …" after an item: its fields
+        (several labelled values, or one short one), not more of its text."""
+        target = self.audit if self.audit >= 0 else self.last
+        if target < 0:
+            return False
+        found = field_line(text)
+        if not found or (len(found) == 1 and len(found[0][1]) > self.knobs.field_value_max_chars):
+            return False
+        cand = self.out[target]
+        for role, value in found:
+            if role != "linked" and not getattr(cand, role):
+                setattr(cand, role, value)
+            cand.fields.append((role, value))
+        cand.pages = merge_pages(cand.pages, block.pages)
+        return True
 
     def audit_block(self, block: Block, text: str, heading: bool = False) -> bool:
         """Labels open an item; following blocks continue it (see audit.py)."""
