@@ -21,7 +21,8 @@ def test_field_line_reads_labelled_values_in_english_and_french() -> None:
         ("timing", "Short term"),
         ("addressee", "Evaluation office and managers"),
     ]
-    assert field_line("Priorité : Élevée ; Délai : 6 mois ; Responsable : Ministère de la Santé") == [
+    french = "Priorité : Élevée ; Délai : 6 mois ; Responsable : Ministère de la Santé"
+    assert field_line(french) == [
         ("priority", "Élevée"),
         ("timing", "6 mois"),
         ("addressee", "Ministère de la Santé"),
