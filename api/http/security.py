@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..settings import Settings
 from .errors import ApiError, problem
@@ -111,7 +113,7 @@ def install_cors(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=origins,
-        allow_methods=["GET", "POST", "DELETE"],
+        allow_methods=["GET", "POST", "PATCH", "DELETE"],
         allow_headers=["X-API-Key", "Authorization", "Content-Type"],
         allow_credentials=False,
     )
@@ -131,20 +133,39 @@ def foreign_host(request: Request, settings: Settings) -> bool:
 
 def install_guards(app: FastAPI, settings_of: Callable[[Request], Settings]) -> None:
     """Security headers on every response; foreign Host names refused on a loopback server."""
+    app.add_middleware(Guard, settings_of=settings_of)
 
-    @app.middleware("http")
-    async def guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        host = request.headers.get("host", "")
-        if foreign_host(request, settings_of(request)):
-            response: Response = problem(
-                403, f"host {host!r} is not served here (DNS rebinding?)", request.url.path
-            )
-        else:
-            response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            if name == "Content-Security-Policy" and request.url.path in OPENAPI_PAGES:
-                continue  # FastAPI's /docs pages load Swagger UI from a CDN
-            response.headers.setdefault(name, value)
-        return response
+
+class Guard:
+    """The guard as a plain ASGI middleware: `@app.middleware("http")` (BaseHTTPMiddleware)
+    runs every request through an extra task and stream, which costs the most when the
+    server is busiest."""
+
+    def __init__(self, app: ASGIApp, settings_of: Callable[[Request], Settings]) -> None:
+        self.app = app
+        self.settings_of = settings_of
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        path = request.url.path
+        headers = dict(SECURITY_HEADERS)
+        if path in OPENAPI_PAGES:
+            headers.pop("Content-Security-Policy")  # FastAPI's /docs load Swagger UI from a CDN
+
+        async def send_guarded(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                out = MutableHeaders(scope=message)
+                for name, value in headers.items():
+                    if name not in out:
+                        out[name] = value
+            await send(message)
+
+        if foreign_host(request, self.settings_of(request)):
+            host = request.headers.get("host", "")
+            refusal = problem(403, f"host {host!r} is not served here (DNS rebinding?)", path)
+            await refusal(scope, receive, send_guarded)
+            return
+        await self.app(scope, receive, send_guarded)
