@@ -8,15 +8,19 @@ uncommitted rows nor waits behind it.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from index.library import Library
 from index.query import ItemQuery, SearchRequest
+from index.responses import ResponseStore
 from index.search import Hit, Searcher
 from index.store import DocumentSummary
 from index.themes import Theme
-from ingest.errors import NotFound
+from ingest.errors import InvalidQuery, NotFound
 from ingest.records import Document, Item, Table
+
+from .followup import Followup
 
 
 class Reader:
@@ -76,6 +80,23 @@ class Reader:
     def item(self, item_id: str) -> Item:
         """One item by id (or unique prefix)."""
         return self.library.item(item_id)
+
+    @property
+    def responses(self) -> ResponseStore:
+        """Management responses, their actions and links (`index.responses`)."""
+        return ResponseStore(self._sqlite("management responses"))
+
+    @property
+    def followup(self) -> Followup:
+        """The follow-up register, reviews and history (`api.followup`), for reading."""
+        return Followup(self._sqlite("follow-up and review"))
+
+    def _sqlite(self, what: str) -> sqlite3.Connection:
+        """The SQLite connection `what` needs (InvalidQuery on the PostgreSQL backend)."""
+        conn = self.library.conn
+        if not isinstance(conn, sqlite3.Connection):
+            raise InvalidQuery(f"{what}: not available on the PostgreSQL backend yet")
+        return conn
 
     # -- search -------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> list[Hit]:

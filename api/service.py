@@ -14,19 +14,20 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from index import store
 from index.embeddings import Embedder
 from index.encoders import make_embedder, models_dir
 from index.indexer import Prepared
-from index.library import Library
-from index.search_index import SearchIndex
+from index.pg.backend import open_backend
 from ingest.assemble import sha256
 from ingest.pipeline import Parsed, parse_file
 from ingest.pool import WorkerPool
 from ingest.readers import ReadOptions
 
 from .batch import FAILED, INGESTED, UNCHANGED, IngestOutcome, collect_files
+from .followup import Followup
 from .reads import Reader
 from .settings import Settings, get_settings
 
@@ -53,22 +54,35 @@ class KnowledgeBase:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or get_settings()
         self.home = Path(self.settings.home)
-        self.conn = store.connect(self.home)
-        self.library = Library(self.conn)
-        self.index = SearchIndex(
+        # SQLite under home, or PostgreSQL when `database_url` is set (`index.pg.backend`)
+        self.backend = open_backend(
             self.home,
+            self.settings.database_url,
             embedder or default_embedder(self.settings),
             self.settings.search,
             self.settings.chunking,
         )
+        self.conn = self.backend.conn
+        self.library = self.backend.library
+        self.links = self.backend.links  # management responses ↔ evaluations
+        self.index = self.backend.index
         self.read = self.reader(self.conn)
         self._write_lock = threading.Lock()  # one writer at a time; readers use WAL snapshots
         self._pool: WorkerPool | None = None
         self._pool_lock = threading.Lock()
 
+    @property
+    def followup(self) -> Followup:
+        """Follow-up and review (`api.followup`) on the writer connection, under its lock."""
+        return Followup(self.read._sqlite("follow-up and review"), self._write_lock)
+
     def reader(self, conn: sqlite3.Connection) -> Reader:
         """Reads (documents, items, search…) through `conn`, e.g. one per HTTP request."""
-        return Reader(Library(conn), self.index.searcher(conn), self.home)
+        return Reader(self.backend.library_on(conn), self.index.searcher(conn), self.home)
+
+    def read_pool(self) -> Any:
+        """A pool of read connections to this store (one per HTTP request)."""
+        return self.backend.read_pool()
 
     # -- ingestion ---------------------------------------------------------------------
     def ingest(
@@ -135,6 +149,8 @@ class KnowledgeBase:
         """Store one parsed file in a single transaction; on failure the store is unchanged."""
         doc = parsed.document
         source_path = source or self.source_of(path)
+        failures: tuple[type[Exception], ...] = (OSError, sqlite3.Error, ValueError)
+        failures += self.backend.errors  # e.g. psycopg.Error on PostgreSQL
         try:
             data = path.read_bytes()
             if sha256(data) != doc.id:
@@ -148,7 +164,7 @@ class KnowledgeBase:
                     self._remove_original(old_id)
                 self.index.refresh(self.conn)
             return IngestOutcome(str(path), INGESTED, doc.id, replaced=tuple(old))
-        except (OSError, sqlite3.Error, ValueError) as exc:
+        except failures as exc:
             return IngestOutcome(str(path), FAILED, reason=f"could not store: {exc}")
 
     def _write_document(
@@ -165,7 +181,7 @@ class KnowledgeBase:
         created = False
         kept: Path | None = None
         try:
-            with store.transaction(self.conn):
+            with self.backend.transaction():
                 if self.library.has(doc.id):
                     return [], None
                 old = [i for i in self.library.ids_from(source_path) if i != doc.id]
@@ -173,8 +189,11 @@ class KnowledgeBase:
                     self._remove_rows(old_id)
                 kept, created = store.keep_original(self.home, doc.id, data, path.suffix)
                 self.library.add(doc, parsed.items, source_path, kept.name)
-                store.set_meta(self.conn, "extractor_version", parsed.extractor_version)
+                self.backend.set_meta("extractor_version", parsed.extractor_version)
                 self.index.write(self.conn, doc, parsed.items, prepared)
+                self.links.stored(doc.id, parsed.responses)
+                if old:
+                    self.links.removed()
         except BaseException:
             if created and kept is not None:
                 kept.unlink(missing_ok=True)
@@ -187,11 +206,12 @@ class KnowledgeBase:
         doc = parsed.document
         prepared = self.index.prepare(doc, parsed.items)
         with self._write_lock:
-            with store.transaction(self.conn):
+            with self.backend.transaction():
                 self._remove_rows(doc.id)
                 self.library.add(doc, parsed.items, source_path, stored_file)
-                store.set_meta(self.conn, "extractor_version", parsed.extractor_version)
+                self.backend.set_meta("extractor_version", parsed.extractor_version)
                 self.index.write(self.conn, doc, parsed.items, prepared)
+                self.links.stored(doc.id, parsed.responses)
             self.index.refresh(self.conn)
 
     # -- changes -----------------------------------------------------------------------
@@ -200,8 +220,9 @@ class KnowledgeBase:
         exactly (file name, id, or id prefix of at least 8 characters): no guessing."""
         summary = self.library.resolve_exactly(ref)
         with self._write_lock:
-            with store.transaction(self.conn):
+            with self.backend.transaction():
                 self._remove_rows(summary.id)
+                self.links.removed()
             self._remove_original(summary.id)
             self.index.refresh(self.conn)
         return summary
@@ -214,7 +235,7 @@ class KnowledgeBase:
         """Remove a document's kept file, unless a stored row (of any process) points to it.
 
         Under the store's write lock, so no other writer adds that row meanwhile."""
-        with store.transaction(self.conn):
+        with self.backend.transaction():
             if self.library.has(doc_id):
                 return
             for path in (self.home / "files").glob(f"{doc_id}*"):
@@ -230,18 +251,18 @@ class KnowledgeBase:
         from ingest.extract import EXTRACTOR_VERSION
         from ingest.pipeline import analyse
 
-        store_stale = store.get_meta(self.conn, "extractor_version") != EXTRACTOR_VERSION
+        store_stale = self.backend.get_meta("extractor_version") != EXTRACTOR_VERSION
         count = 0
         for summary in self.library.documents():
             built_by = dict(summary.versions).get("extractor")
             if not (force or store_stale or built_by != EXTRACTOR_VERSION):
                 continue
-            doc = store.load_document(self.conn, summary.id)
+            doc = self.backend.load_document(summary.id)
             parsed = analyse(replace(doc, metadata=()))
             self._replace_analysis(parsed, self.index.prepare(parsed.document, parsed.items))
             count += 1
-        with store.transaction(self.conn):
-            store.set_meta(self.conn, "extractor_version", EXTRACTOR_VERSION)
+        with self.backend.transaction():
+            self.backend.set_meta("extractor_version", EXTRACTOR_VERSION)
         self.index.refresh(self.conn)
         return count
 
@@ -278,10 +299,11 @@ class KnowledgeBase:
                 parsed: Parsed = result.result
                 doc = replace(parsed.document, file_name=name)
                 prepared = self.index.prepare(doc, parsed.items)  # slow: before the lock
-                with self._write_lock, store.transaction(self.conn):
+                with self._write_lock, self.backend.transaction():
                     self.library.replace_document(doc, parsed.items)
                     self.index.remove(self.conn, doc.id)
                     self.index.write(self.conn, doc, parsed.items, prepared)
+                    self.links.stored(doc.id, parsed.responses)
                 outcome = IngestOutcome(name, INGESTED, doc.id)
             outcomes.append(outcome)
             if on_done:
@@ -292,10 +314,11 @@ class KnowledgeBase:
     def _replace_analysis(self, parsed: Parsed, prepared: Prepared) -> None:
         """Swap a document's items, metadata and search units in one transaction."""
         doc = parsed.document
-        with self._write_lock, store.transaction(self.conn):
+        with self._write_lock, self.backend.transaction():
             self.library.replace_analysis(doc, parsed.items)
             self.index.remove(self.conn, doc.id)
             self.index.write(self.conn, doc, parsed.items, prepared)
+            self.links.stored(doc.id, parsed.responses)
 
     def reindex(self) -> int:
         """Rebuild every chunk's vector with the configured model; returns the chunk count."""

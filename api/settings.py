@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     )
 
     home: Path = Field(Path("data"), description="data directory: store, index, original files")
+    database_url: str = Field(
+        "",
+        description="postgresql://… to keep the store in PostgreSQL (full text + pgvector) "
+        "instead of SQLite under home; '' = SQLite (original files stay under home)",
+    )
     model: str = Field(
         "", description="embedding model name or path; '' = bundled all-MiniLM-L6-v2"
     )

@@ -180,6 +180,15 @@ def hit_dict(hit: Hit) -> dict[str, Any]:
         "priority": hit.priority,
         "resources": hit.resources,
         "timing": hit.timing,
+        "also_at": [
+            {
+                "pages": list(a.pages),
+                "section": section_text(a.section),
+                "url": file_url(hit.document_id, a.pages),
+            }
+            for a in hit.also_at
+        ],
+        "all_pages": list(hit.all_pages),
     }
 
 

@@ -1,6 +1,6 @@
 """Search benchmark: quality of lexical / dense / hybrid / hybrid+glossary, latency and size.
 
-Run: .venv/bin/python bench/search.py [--synthetic 200000] [--piaf-queries N]
+Run: .venv/bin/python bench/search.py [--synthetic 200000] [--piaf-queries N] [--baseline]
 
 1. Dev set (tests/gold/queries.json) on the corpus PDFs: nDCG@10 and recall@10 per mode,
    split by query language. Relevance = file name stem + distinctive substring (see the file).
@@ -34,6 +34,7 @@ from index import store  # noqa: E402
 from index.chunks import unit_text  # noqa: E402
 from index.embeddings import SentenceTransformerEmbedder  # noqa: E402
 from index.indexer import prepare, write_chunks  # noqa: E402
+from index.knobs import ChunkKnobs, SearchKnobs  # noqa: E402
 from index.query import SearchRequest  # noqa: E402
 from index.search import Searcher  # noqa: E402
 from index.search_index import SearchIndex  # noqa: E402
@@ -41,6 +42,8 @@ from index.textnorm import fold  # noqa: E402
 from ingest.records import Chunk, Document  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+# --baseline: today's ranking and chunking (the answer-first knobs off, as bench/factoids.py)
+CONFIG: dict = {"search": SearchKnobs(), "chunking": ChunkKnobs()}
 MODES = [
     ("lexical", "lexical", False),
     ("dense", "dense", False),
@@ -86,7 +89,7 @@ def build_corpus(home: Path, embedder: SentenceTransformerEmbedder) -> Searcher:
     conn = store.connect(home)
     for parsed in parsed_corpus():
         doc = parsed.document
-        prep = prepare(doc, parsed.items, embedder)
+        prep = prepare(doc, parsed.items, embedder, chunking=CONFIG["chunking"])
         with store.transaction(conn):
             store.write_document(conn, doc, doc.file_name, "")
             store.write_items(conn, doc.id, parsed.items)
@@ -98,7 +101,7 @@ def build_corpus(home: Path, embedder: SentenceTransformerEmbedder) -> Searcher:
                 items=parsed.items,
                 model=(embedder.name, embedder.dim),
             )
-    return SearchIndex(home, embedder).searcher(conn)
+    return SearchIndex(home, embedder, knobs=CONFIG["search"]).searcher(conn)
 
 
 def eval_dev(searcher: Searcher, vectors: dict[tuple[str, bool], np.ndarray]) -> None:
@@ -181,7 +184,7 @@ def eval_piaf(embedder: SentenceTransformerEmbedder, limit: int) -> None:
                 vecs[i : i + 1],
                 model=(embedder.name, embedder.dim),
             )
-    searcher = SearchIndex(home, embedder).searcher(conn)
+    searcher = SearchIndex(home, embedder, knobs=CONFIG["search"]).searcher(conn)
     qids = sorted(q for q in qrels if q in queries)[:limit]
     texts = {e: [searcher_text(searcher, queries[q], e) for q in qids] for e in (False, True)}
     unique = sorted(set(texts[False]) | set(texts[True]))
@@ -216,7 +219,12 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--synthetic", type=int, default=200_000)
     ap.add_argument("--piaf-queries", type=int, default=100_000)
+    ap.add_argument("--baseline", action="store_true", help="answer-first knobs off")
     args = ap.parse_args()
+    if args.baseline:
+        from factoids import BASELINE_CHUNKS, BASELINE_SEARCH
+
+        CONFIG.update(search=BASELINE_SEARCH, chunking=BASELINE_CHUNKS)
     emb = SentenceTransformerEmbedder()
     t0 = time.perf_counter()
     home = Path(tempfile.mkdtemp(prefix="evalkb-bench-"))

@@ -2,13 +2,15 @@
 
 Passages follow the outline: consecutive text blocks of one section are packed into pieces
 of about 150-300 words and never cross a section boundary. Tables are cut into groups of
-rows with the header repeated on each. Every extracted item is a unit of its own. The text
-that is indexed and embedded (`unit_text`) is prefixed with the heading path.
+rows; each row reads "Header1: cell1; Header2: cell2", so a row is found by its column
+names. Every extracted item is a unit of its own. The text that is indexed and embedded
+(`unit_text`) is prefixed with the heading path.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
 from ingest.records import HEADING, TABLE, Block, Chunk, Document, Item, Table
@@ -21,7 +23,29 @@ SCOPES = (ITEM, PASSAGE, TABLE_SCOPE)
 DEFAULT = ChunkKnobs()
 MIN_WORDS, MAX_WORDS = DEFAULT.min_words, DEFAULT.max_words
 TABLE_MAX_WORDS, TABLE_MAX_ROWS = DEFAULT.table_max_words, DEFAULT.table_max_rows
+# Bumped when chunk boundaries or chunk text change: a store built by another chunker is
+# re-chunked (SearchIndex.rechunk) or flagged (Searcher.status: "chunker_current").
+CHUNKER_VERSION = "2-table-row-headers"
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+
+
+CHUNKER_KEY = "chunker_version"
+
+
+def chunker_version(conn: sqlite3.Connection) -> str | None:
+    """The chunker version recorded in the store (None before its first document)."""
+    row = conn.execute("SELECT value FROM meta WHERE key=?", (CHUNKER_KEY,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def chunker_current(conn: sqlite3.Connection) -> bool:
+    """True when this code's chunker built the stored chunks (or nothing is stored yet).
+
+    A store with chunks but no recorded version predates the record: it counts as stale."""
+    version = chunker_version(conn)
+    if version is None:
+        return conn.execute("SELECT 1 FROM chunks LIMIT 1").fetchone() is None
+    return version == CHUNKER_VERSION
 
 
 def chunk_document(
@@ -142,11 +166,41 @@ def _row_text(row: Sequence[str]) -> str:
     return " | ".join(" ".join(cell.split()) for cell in row)
 
 
+def column_names(header: Sequence[Sequence[str]]) -> list[str]:
+    """One name per column: the header rows' cells of that column, joined (repeats dropped)."""
+    width = max((len(r) for r in header), default=0)
+    names = []
+    for col in range(width):
+        cells = [" ".join(r[col].split()) for r in header if col < len(r) and r[col].strip()]
+        names.append(" ".join(dict.fromkeys(cells)))
+    return names
+
+
+def labelled_row(names: Sequence[str], row: Sequence[str]) -> str:
+    """A body row as 'Header1: cell1; Header2: cell2' (empty cells dropped; a cell under an
+    unnamed column, or one that repeats its header, stands alone)."""
+    parts = []
+    for col, cell in enumerate(row):
+        text = " ".join(cell.split())
+        if not text:
+            continue
+        name = names[col] if col < len(names) else ""
+        parts.append(f"{name}: {text}" if name and name != text else text)
+    return "; ".join(parts)
+
+
 def table_chunks(document_id: str, table: Table, knobs: ChunkKnobs = DEFAULT) -> list[Chunk]:
     """Row groups of a table, each starting with the caption and the header rows."""
     header = [_row_text(r) for r in table.rows[: table.header_rows]]
     lead = ([table.caption] if table.caption else []) + header
-    body = [_row_text(r) for r in table.rows[table.header_rows :] if any(c.strip() for c in r)]
+    rows = [r for r in table.rows[table.header_rows :] if any(c.strip() for c in r)]
+    names = column_names(table.rows[: table.header_rows])
+    if knobs.table_row_headers and sum(1 for n in names if n) >= 2:
+        # each row carries its column names, so the header line is not repeated
+        lead = [table.caption] if table.caption else []
+        body = [labelled_row(names, r) for r in rows]
+    else:
+        body = [_row_text(r) for r in rows]
     if not body:
         body, lead = header, ([table.caption] if table.caption else [])
     groups: list[list[str]] = []

@@ -40,6 +40,39 @@ class SearchKnobs(BaseModel):
         ge=1,
         description="vectors below this count use an exact FAISS index, above it IVF",
     )
+    collapse: bool = Field(
+        True,
+        description="near-duplicate passages (summary and body) collapse into one hit",
+    )
+    collapse_overlap: float = Field(
+        0.6,
+        ge=0.1,
+        le=1.0,
+        description="share of the shorter text's word shingles two hits must share to collapse",
+    )
+    rerank_depth: int = Field(
+        40,
+        ge=0,
+        le=1000,
+        description="fused candidates rescored answer-first (0 = off; see index.answers)",
+    )
+    proximity_weight: float = Field(
+        0.25, ge=0.0, le=5.0, description="bonus for the query's terms close together"
+    )
+    answer_weight: float = Field(
+        1.0,
+        ge=0.0,
+        le=5.0,
+        description="bonus for a number, date or name beside the query's terms when the "
+        "question asks for one",
+    )
+    exact_boost: float = Field(
+        0.6,
+        ge=0.0,
+        le=2.0,
+        description="fused-score bonus for hits holding the query's numbers, years, names and "
+        "acronyms verbatim (scaled by the share of them held)",
+    )
 
 
 class ChunkKnobs(BaseModel):
@@ -51,3 +84,7 @@ class ChunkKnobs(BaseModel):
     max_words: int = Field(300, ge=20, le=5000, description="no passage is longer than this")
     table_max_words: int = Field(220, ge=10, le=5000, description="words of one table row group")
     table_max_rows: int = Field(12, ge=1, le=1000, description="rows of one table row group")
+    table_row_headers: bool = Field(
+        True,
+        description="table rows are indexed as 'Header: cell; Header: cell' under their columns",
+    )

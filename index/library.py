@@ -14,7 +14,8 @@ from ingest.errors import NotFound
 from ingest.records import Document, Item, Table
 
 from . import rows, store
-from .filters import like_escape
+from .filters import like_escape, review_condition
+from .followup import corrected
 from .query import ItemQuery
 from .store import DocumentSummary
 
@@ -114,10 +115,12 @@ class Library:
                 " WHERE json_extract(t.value, '$[1]') = ?)"
             )
             args.append(query.theme)
+        if query.review != "all":
+            where.append(review_condition(query.review, "id"))
         sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "")
         sql += f" ORDER BY {ITEM_ORDER.get(sort, ITEM_ORDER['document'])} LIMIT ? OFFSET ?"
         args += [-1 if limit is None else limit, offset]
-        return [store.row_to_item(r) for r in self.conn.execute(sql, args)]
+        return corrected(self.conn, [store.row_to_item(r) for r in self.conn.execute(sql, args)])
 
     def item(self, item_id: str) -> Item:
         """One item by id (or unique prefix)."""
@@ -127,7 +130,7 @@ class Library:
         ).fetchall()
         if len(rows) != 1 or not item_id:
             raise NotFound(f"no item with id {item_id!r}")
-        return store.row_to_item(rows[0])
+        return corrected(self.conn, [store.row_to_item(rows[0])])[0]
 
     def counts(self) -> dict[str, object]:
         """Documents, pages, tables, items by kind, warnings: what `status` shows."""

@@ -4,7 +4,8 @@ Each response is compared with each recommendation item of the evaluation by lex
 similarity over normalised words (`textnorm.terms`: accents folded, stop words dropped,
 stemmed), weighted by rarity within the pair of documents. The score of a pair is how much
 of the *shorter* text the longer one covers (a brief condenses, a matrix quotes in full),
-taking the best of the recommendation as quoted and the recommendation with its actions.
+taking the best of the recommendation as quoted and the recommendation with its actions,
+against the whole item or its headline (first sentence: what a condensed quote keeps).
 
 Matrices follow the evaluation's order even when they renumber it, so the main links are an
 order-keeping alignment (dynamic programming) that only takes pairs above a floor. Then:
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.records import Item, Response
+from ingest.responses.numbers import leading_number, number_key
 
 from .textnorm import terms
 
@@ -56,6 +58,7 @@ class LinkKnobs:
 
 
 KNOBS = LinkKnobs()
+MIN_LEAD = 4  # terms a headline needs to be compared on its own
 
 
 def label_number(label: str) -> str:
@@ -64,6 +67,12 @@ def label_number(label: str) -> str:
     low = re.sub(r"^(?:evaluation\s+)?(?:recomm?[ae]nd[ae]?tions?|rec\.?|r(?=\s?\d))\s*", "", low)
     low = re.sub(r"n\s*[°o]|#|\s|\.(?!\d)", "", low)
     return low.strip(".:)")
+
+
+def item_number(item: Item) -> str:
+    """The number of a recommendation item: from its label, else from the start of its text
+    ("B2. Mettre en place…" → "b2"), as `Response.numbers` holds them."""
+    return label_number(item.label) or number_key(leading_number(item.text)[0])
 
 
 def _weights(texts: Sequence[set[str]]) -> dict[str, float]:
@@ -88,16 +97,25 @@ def similarity(responses: Sequence[Response], items: Sequence[Item]) -> list[lis
         for q, r in zip(quoted, responses, strict=True)
     ]
     item_terms = [set(terms(i.text)) for i in items]
+    leads = [set(terms(headline(i.text))) for i in items]
     idf = _weights(quoted + item_terms)
     idf.update({t: w for t, w in _weights(full + item_terms).items() if t not in idf})
     out = []
     for q, f in zip(quoted, full, strict=True):
         row = []
-        for it in item_terms:
+        for it, lead in zip(item_terms, leads, strict=True):
             with_actions = _cover(f, it, idf) if len(it) < len(f) else 0.0
-            row.append(max(_cover(q, it, idf), 0.8 * with_actions))
+            as_lead = _cover(q, lead, idf) if len(lead) >= MIN_LEAD else 0.0
+            row.append(max(_cover(q, it, idf), as_lead, 0.8 * with_actions))
         out.append(row)
     return out
+
+
+def headline(text: str) -> str:
+    """A recommendation's first sentence: what a condensed quote of it keeps ("" when the
+    text is one sentence)."""
+    parts = re.split(r"(?<=[.!?;:])\s+(?=\S)", text.strip(), maxsplit=1)
+    return parts[0] if len(parts) > 1 else ""
 
 
 def _align(score: list[list[float]], floor: float) -> list[tuple[int, int]]:
@@ -149,7 +167,7 @@ def link_items(
     if not responses or not items:
         return []
     score = similarity(responses, items)
-    numbers = [label_number(i.label) for i in items]
+    numbers = [item_number(i) for i in items]
     pairs = _align(score, knobs.floor)
     method = TEXT
     if _numbers_agree(pairs, responses, numbers) >= knobs.agree_share:
@@ -197,7 +215,7 @@ def number_links(responses: Sequence[Response], items: Sequence[Item]) -> list[L
     out = []
     for resp in responses:
         for item in items:
-            if item.kind == "recommendation" and label_number(item.label) in resp.numbers:
+            if item.kind == "recommendation" and item_number(item) in resp.numbers:
                 out.append(Link(resp.id, item.id, 1.0, NUMBER))
     return out
 

@@ -231,6 +231,46 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX response_documents_evaluation ON response_documents(evaluation_id);
         """,
     ),
+    (
+        7,
+        # Follow-up and review owned by the users (issue 10). Keyed on the stable ids of
+        # recommendation items and response actions, with no foreign key: re-extraction and
+        # re-ingest delete and re-insert items and actions, and these rows must outlive them
+        # (they join again on the same id). `followup` holds what a user set (an action's
+        # extracted status is the initial state until then); `item_reviews` a reviewer's
+        # verdict and corrected fields (JSON); `followup_history` every change of either.
+        """
+        CREATE TABLE followup (
+            id TEXT PRIMARY KEY,
+            target TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT '',
+            due TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE item_reviews (
+            item_id TEXT PRIMARY KEY,
+            verdict TEXT NOT NULL,
+            corrections TEXT NOT NULL DEFAULT '{}',
+            note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX item_reviews_verdict ON item_reviews(verdict);
+        CREATE TABLE followup_history (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            target_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL DEFAULT '',
+            field TEXT NOT NULL,
+            old TEXT NOT NULL DEFAULT '',
+            new TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX followup_history_target ON followup_history(target_id, seq);
+        """,
+    ),
 ]
 
 

@@ -20,6 +20,8 @@ SCOPE_SYNONYMS = {"items": "item", "passages": "passage", "tables": "table", "":
 MODES = ("hybrid", "lexical", "dense")
 SORTS = ("document", "kind", "addressee", "confidence")
 FILTER_MAX = 200  # characters of one filter value: longer ones are refused, never run
+# items by human review ('' = every item but the rejected ones; see filters.review_condition)
+REVIEW_FILTERS = ("verified", "unreviewed", "rejected", "all")
 
 
 def _meta(help: str, **extra: Any) -> dict[str, Any]:
@@ -82,11 +84,24 @@ class SearchFilters:
     language: str = field(
         default="", metadata=_meta("document language", choices=("fr", "en"), optional=True)
     )
+    review: str = field(
+        default="",
+        metadata=_meta(
+            "items by review: verified (or corrected), unreviewed, rejected, all"
+            " (default: all but rejected)",
+            choices=REVIEW_FILTERS,
+            optional=True,
+        ),
+    )
+    verified: bool = field(
+        default=False, metadata=_meta("only items a reviewer verified or corrected")
+    )
 
     def __post_init__(self) -> None:
         # frozen: normalise through object.__setattr__, once, for every caller
         object.__setattr__(self, "scope", normal_scope(self.scope))
         object.__setattr__(self, "kind", normal_kind(self.kind))
+        _review(self)
         if self.scope not in SCOPE_CHOICES:
             raise InvalidQuery(
                 f"unknown scope {self.scope!r}; use one of all, item, passage, table"
@@ -142,6 +157,30 @@ class ItemQuery:
         default="", metadata=_meta("substring of the addressee", max_length=FILTER_MAX)
     )
     theme: str = field(default="", metadata=_meta("theme tag value", max_length=FILTER_MAX))
+    review: str = field(
+        default="",
+        metadata=_meta(
+            "items by review: verified (or corrected), unreviewed, rejected, all"
+            " (default: all but rejected)",
+            choices=REVIEW_FILTERS,
+            optional=True,
+        ),
+    )
+    verified: bool = field(
+        default=False, metadata=_meta("only items a reviewer verified or corrected")
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", normal_kind(self.kind))
+        _review(self)
+
+
+def _review(query: SearchFilters | ItemQuery) -> None:
+    """`verified` is `review="verified"`; a review filter must be one of REVIEW_FILTERS."""
+    review = (query.review or "").strip().lower()
+    if query.verified:
+        review = "verified"
+    if review and review not in REVIEW_FILTERS:
+        raise InvalidQuery(f"unknown review filter {review!r}; use one of {REVIEW_FILTERS}")
+    object.__setattr__(query, "review", review)
+    object.__setattr__(query, "verified", review == "verified")

@@ -12,9 +12,9 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.records import Response, ResponseAction
+from ingest.records import Item, Response, ResponseAction
 
-from .rows import _tuple, to_json
+from .rows import _tuple, row_to_item, to_json
 from .store import resolve
 
 
@@ -44,7 +44,7 @@ class Unmatched:
     """What a response document and its evaluation leave unpaired."""
 
     responses: tuple[LinkedResponse, ...]  # blocks that answer no recommendation found
-    item_ids: tuple[str, ...]  # recommendations of the evaluation(s) no response answers
+    items: tuple[Item, ...]  # recommendations of the evaluation(s) no response answers
 
 
 _SELECT = (
@@ -117,13 +117,24 @@ class ResponseStore:
         rows = self.conn.execute("SELECT DISTINCT document_id FROM responses")
         return [r[0] for r in rows]
 
-    def linked(self, document: str = "") -> list[LinkedResponse]:
+    def linked(
+        self, document: str = "", verdict: str = "", limit: int | None = None, offset: int = 0
+    ) -> list[LinkedResponse]:
         """Every response, or those of one document: the response document itself or the
-        evaluation it answers (id, id prefix or file name)."""
-        if not document:
-            return self._linked("", [])
-        doc_id = resolve(self.conn, document).id
-        return self._linked("WHERE r.document_id = ? OR rd.evaluation_id = ?", [doc_id, doc_id])
+        evaluation it answers (id, id prefix or file name); optionally of one verdict, and a
+        page of them (`limit`, `offset`)."""
+        where: list[str] = []
+        args: list[object] = []
+        if document:
+            doc_id = resolve(self.conn, document).id
+            where.append("(r.document_id = ? OR rd.evaluation_id = ?)")
+            args += [doc_id, doc_id]
+        if verdict:
+            where.append("r.verdict = ?")
+            args.append(verdict)
+        sql = "WHERE " + " AND ".join(where) if where else ""
+        page = " LIMIT ? OFFSET ?"
+        return self._linked(sql, [*args, -1 if limit is None else limit, offset], page)
 
     def for_item(self, item_id: str) -> list[LinkedResponse]:
         """The responses linked to one recommendation item."""
@@ -137,16 +148,17 @@ class ResponseStore:
         evaluations = sorted({r.evaluation_id for r in linked if r.evaluation_id})
         marks = ",".join("?" * len(evaluations))
         rows = self.conn.execute(
-            f"SELECT i.id FROM items i WHERE i.document_id IN ({marks})"
+            f"SELECT i.* FROM items i WHERE i.document_id IN ({marks})"
             " AND i.kind = 'recommendation' AND NOT EXISTS (SELECT 1 FROM response_links l"
             " JOIN responses r ON r.id = l.response_id WHERE l.item_id = i.id)"
             " ORDER BY i.document_id, i.ord",
             evaluations,
         ).fetchall()
-        return Unmatched(tuple(r for r in linked if not r.links), tuple(r[0] for r in rows))
+        items = tuple(row_to_item(r) for r in rows)
+        return Unmatched(tuple(r for r in linked if not r.links), items)
 
-    def _linked(self, where: str, args: list[object]) -> list[LinkedResponse]:
-        rows = self.conn.execute(f"{_SELECT} {where} {_ORDER}", args).fetchall()
+    def _linked(self, where: str, args: list[object], page: str = "") -> list[LinkedResponse]:
+        rows = self.conn.execute(f"{_SELECT} {where}{_ORDER}{page}", args).fetchall()
         if not rows:
             return []
         ids = [r["id"] for r in rows]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -22,12 +22,14 @@ import numpy as np
 from ingest.errors import InvalidQuery, NotFound
 
 from . import store
+from .chunks import chunker_current
 from .filters import where_clause
 from .glossary import Glossary
 from .indexer import stored_model
 from .knobs import SearchKnobs
 from .lexical import lexical_search, match_expression
 from .query import SearchFilters, SearchRequest
+from .rerank import Texts, collapse, rerank
 from .snippets import snippet
 from .textnorm import terms
 from .themes import Theme, find_themes
@@ -47,6 +49,16 @@ class SharedIndex(Protocol):
     def embed_query(self, query: str, expand: bool = True) -> np.ndarray: ...
 
     def status(self) -> dict[str, object]: ...
+
+
+@dataclass(frozen=True)
+class Place:
+    """Another place a collapsed near-duplicate passage is printed (summary and body)."""
+
+    id: str  # chunk id
+    pages: tuple[int, ...]
+    section: tuple[str, ...]
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,12 @@ class Hit:
     priority: str = ""
     resources: str = ""
     timing: str = ""
+    also_at: tuple[Place, ...] = ()  # near-duplicates collapsed into this hit
+
+    @property
+    def all_pages(self) -> tuple[int, ...]:
+        """Pages of this hit and of every near-duplicate collapsed into it."""
+        return tuple(sorted({*self.pages, *(p for a in self.also_at for p in a.pages)}))
 
     @property
     def item_id(self) -> str:
@@ -90,12 +108,28 @@ _HIT_SQL = (
 )
 
 
+def _place(row: sqlite3.Row) -> Place:
+    """Where a collapsed near-duplicate is printed."""
+    pages = tuple(json.loads(row["pages"]))
+    return Place(row["id"], pages, tuple(json.loads(row["section_path"])), row["text"])
+
+
 class Searcher:
     """Search, similar items and themes through one connection."""
 
     def __init__(self, conn: sqlite3.Connection, index: SharedIndex) -> None:
         self.conn = conn
         self.index = index
+
+    def _rejections(self) -> bool:
+        """Whether any item was ever rejected by a reviewer (else no review condition)."""
+        try:
+            found = self.conn.execute(
+                "SELECT 1 FROM item_reviews WHERE verdict = 'rejected' LIMIT 1"
+            ).fetchone()
+        except sqlite3.OperationalError:  # a store older than the review migration
+            return False
+        return found is not None
 
     # -- search --------------------------------------------------------------------------
     def search(self, request: SearchRequest, query_vector: np.ndarray | None = None) -> list[Hit]:
@@ -107,7 +141,9 @@ class Searcher:
         document_ids = self._documents(filters)
         if document_ids is None:
             return []
-        where, args = where_clause(filters, document_ids=document_ids)
+        where, args = where_clause(
+            filters, document_ids=document_ids, rejections=self._rejections()
+        )
         knobs = self.index.knobs
         depth = max(knobs.depth, offset + k)
         expansion = self.index.glossary().expand(query) if request.expand else None
@@ -122,9 +158,15 @@ class Searcher:
                 qv = self.index.embed_query(query, request.expand)
             lists.append(self._dense(qv, where, args, depth))
         ranked = lists[0] if len(lists) == 1 else self._fuse(lists)
-        page = ranked[offset : offset + k]
         stems = set(terms(query)) | {t for p in phrases for t in p}
-        return self._hits(page, stems)
+        texts: Texts = {}
+        if knobs.rerank_depth:
+            ranked = rerank(self.conn, ranked, query, stems, knobs, texts)
+        folded: dict[int, list[int]] = {}
+        if knobs.collapse:
+            overlap = knobs.collapse_overlap
+            ranked, folded = collapse(self.conn, ranked, offset + k, overlap, texts)
+        return self._hits(ranked[offset : offset + k], stems, folded)
 
     def _documents(self, filters: SearchFilters) -> list[str] | None:
         """Ids the document filter names ([] = no filter; None = names no document)."""
@@ -189,11 +231,18 @@ class Searcher:
             return [(int(rows[i][0]), float(scores[i])) for i in order]
         return cache.search(qv, k, allowed)
 
-    def _hits(self, ranked: Sequence[tuple[int, float]], stems: set[str]) -> list[Hit]:
+    def _hits(
+        self,
+        ranked: Sequence[tuple[int, float]],
+        stems: set[str],
+        folded: Mapping[int, Sequence[int]] | None = None,
+    ) -> list[Hit]:
         if not ranked:
             return []
+        folded = folded or {}
         nums = [n for n, _ in ranked]
-        rows = {r["num"]: r for r in self.conn.execute(_HIT_SQL, (json.dumps(nums),))}
+        extra = [d for n in nums for d in folded.get(n, ())]
+        rows = {r["num"]: r for r in self.conn.execute(_HIT_SQL, (json.dumps(nums + extra),))}
         hits = []
         for num, score in ranked:
             r = rows.get(num)
@@ -219,6 +268,7 @@ class Searcher:
                     priority=r["priority"] or "",
                     resources=r["resources"] or "",
                     timing=r["timing"] or "",
+                    also_at=tuple(_place(rows[d]) for d in folded.get(num, ()) if d in rows),
                 )
             )
         return hits
@@ -249,4 +299,5 @@ class Searcher:
         """Chunk counts and the vector index's model, kind and size."""
         scopes = dict(self.conn.execute("SELECT scope, COUNT(*) FROM chunks GROUP BY scope"))
         out: dict[str, object] = {"chunks": scopes, "embedding_model": stored_model(self.conn)}
+        out["chunker_current"] = chunker_current(self.conn)
         return {**out, **self.index.status()}

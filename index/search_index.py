@@ -19,6 +19,7 @@ from ingest.errors import InvalidQuery
 from ingest.records import Document, Item
 
 from . import indexer
+from .chunks import CHUNKER_KEY, CHUNKER_VERSION, chunker_current, chunker_version
 from .embeddings import Embedder
 from .glossary import Glossary, default_glossary
 from .knobs import ChunkKnobs, SearchKnobs
@@ -69,9 +70,40 @@ class SearchIndex:
     ) -> int:
         """Replace a document's chunks, FTS rows and vectors; returns the chunk count."""
         model = (self.embedder.name, self.embedder.dim) if self.embedder else None
+        if chunker_version(conn) is None and chunker_current(conn):  # the store's first chunks
+            conn.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)", (CHUNKER_KEY, CHUNKER_VERSION)
+            )
         return indexer.write_chunks(
             conn, doc, prepared.chunks, prepared.vectors, items=items, model=model
         )
+
+    def rechunk(self, conn: sqlite3.Connection, force: bool = False) -> int:
+        """Cut every stored document again when another chunker built the store (or `force`).
+
+        One transaction per document; the store's chunker version is recorded at the end.
+        Returns the number of documents re-chunked (0 when the store is current)."""
+        from . import store
+        from .rows import row_to_item
+
+        if not force and chunker_current(conn):
+            return 0
+        ids = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+        for doc_id in ids:
+            doc = store.load_document(conn, doc_id)
+            items = [
+                row_to_item(r)
+                for r in conn.execute(
+                    "SELECT * FROM items WHERE document_id=? ORDER BY ord", (doc_id,)
+                )
+            ]
+            prepared = self.prepare(doc, items)
+            with store.transaction(conn):
+                self.write(conn, doc, items, prepared)
+        with store.transaction(conn):
+            store.set_meta(conn, CHUNKER_KEY, CHUNKER_VERSION)
+        self.refresh(conn)
+        return len(ids)
 
     def remove(self, conn: sqlite3.Connection, document_id: str) -> int:
         """Delete a document's chunks (the FTS rows go by trigger)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .options import ReadOptions
 from .readers import read_path
-from .records import Document, Item
+from .records import Document, Item, Response
 
 
 @dataclass(frozen=True)
@@ -18,11 +18,13 @@ class Parsed:
     document: Document
     items: tuple[Item, ...]
     extractor_version: str
+    responses: tuple[Response, ...] = ()  # a management response's blocks (ingest.responses)
 
 
 def analyse(doc: Document) -> Parsed:
-    """Extract items and metadata from a parsed document."""
+    """Extract items and metadata from a parsed document, and its management responses."""
     from .extract import EXTRACTOR_VERSION, extract_items, extract_metadata
+    from .responses import read_responses
 
     metadata = extract_metadata(doc)
     pairs = tuple((str(k), _as_text(v)) for k, v in metadata.items() if v not in (None, "", [], ()))
@@ -32,7 +34,7 @@ def analyse(doc: Document) -> Parsed:
     # the cover-page title from metadata beats the reader's first-line guess
     title = str(metadata.get("title") or "") or doc.title
     doc = replace(doc, metadata=pairs, versions=tuple(versions.items()), title=title)
-    return Parsed(doc, tuple(extract_items(doc)), EXTRACTOR_VERSION)
+    return Parsed(doc, tuple(extract_items(doc)), EXTRACTOR_VERSION, read_responses(doc))
 
 
 def parse_file(path: Path, options: ReadOptions) -> Parsed:

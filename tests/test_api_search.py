@@ -91,6 +91,8 @@ def test_search_passes_filters_and_completes_hits(
             "offset": 5,
             "mode": "lexical",
             "expand": "false",
+            "review": "verified",
+            "verified": "true",
         },
     ).json()
     assert seen == {
@@ -110,6 +112,8 @@ def test_search_passes_filters_and_completes_hits(
         "offset": 5,
         "mode": "lexical",
         "expand": False,
+        "review": "verified",
+        "verified": True,
     }
     hit, item_hit = body["hits"]
     assert item_hit["item_id"] == "item-42" and item_hit["document"] == "ilo-mali-2023.pdf"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from index.chunks import MAX_WORDS, chunk_document, passage_chunks, table_chunks, unit_text
+from index.knobs import ChunkKnobs
 from ingest.records import Table
 from tests.search_fixtures import ILO, corpus, make_doc
 
@@ -37,8 +38,14 @@ def test_table_groups_repeat_header() -> None:
     chunks = table_chunks(ILO, Table(2, rows, (7, 8), ("Annexe",), caption="Tableau 3"))
     assert len(chunks) >= 3
     for c in chunks:
-        assert c.text.startswith("Tableau 3\nActivité | Budget\n")
+        # every group starts with the caption; every row carries its column names
+        assert c.text.startswith("Tableau 3\nActivité: Activité ")
+        assert all(line.count("Budget: ") == 1 for line in c.text.splitlines()[1:])
         assert c.scope == "table" and c.ref == f"{ILO[:16]}-t2" and c.pages == (7, 8)
+    old = table_chunks(
+        ILO, Table(2, rows, (7, 8), caption="Tableau 3"), ChunkKnobs(table_row_headers=False)
+    )
+    assert all(c.text.startswith("Tableau 3\nActivité | Budget\n") for c in old)
 
 
 def test_items_are_units_with_context() -> None:

@@ -41,7 +41,7 @@ def test_hit_fields_and_snippet(searcher: Searcher) -> None:
 
 def test_table_rows_are_searchable(searcher: Searcher) -> None:
     hits = find(searcher, "juges formés", SearchFilters(scope="table"))
-    assert hits and hits[0].scope == "table" and "Indicateur | Cible" in hits[0].text
+    assert hits and hits[0].scope == "table" and "Indicateur: Juges formés" in hits[0].text
     assert hits[0].ref == f"{ILO[:16]}-t0"
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from ingest.errors import EvalkbError
 
 from .commands import add_document_commands
+from .followup import add_followup_commands
+from .responses import add_response_commands
 from .search import add_search_commands
 
 Register = Callable[[Any], None]
@@ -23,6 +25,8 @@ def build_parser(extra: Sequence[Register] = ()) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     add_document_commands(sub)
     add_search_commands(sub)
+    add_response_commands(sub)
+    add_followup_commands(sub)
     for register in extra:
         register(sub)
     return parser

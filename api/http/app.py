@@ -10,12 +10,19 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from index.connections import ReadPool
-
 from ..service import KnowledgeBase
 from ..settings import get_settings
 from ..uploads import UploadQueue
-from . import errors, routes_documents, routes_health, routes_items, routes_jobs, routes_search
+from . import (
+    errors,
+    routes_documents,
+    routes_followup,
+    routes_health,
+    routes_items,
+    routes_jobs,
+    routes_responses,
+    routes_search,
+)
 from .deps import settings_of
 from .security import install_cors, install_guards
 
@@ -34,7 +41,7 @@ def create_app(kb: KnowledgeBase | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # opened per start, closed per stop: an app may be started more than once (tests)
-        app.state.read_pool = ReadPool(base.home)
+        app.state.read_pool = base.read_pool()  # SQLite or Postgres connections
         app.state.uploads = UploadQueue(base)
         try:
             yield
@@ -52,6 +59,8 @@ def create_app(kb: KnowledgeBase | None = None) -> FastAPI:
     for module in (
         routes_search,
         routes_items,
+        routes_responses,
+        routes_followup,
         routes_documents,
         routes_jobs,
         routes_health,

@@ -86,3 +86,33 @@ JOB: dict[str, Any] = {
     "url": "/jobs/9c2d0e…",
     "document_url": f"/documents/{DOC_ID}",
 }
+RESPONSE: dict[str, Any] = {
+    "id": "5e0b7c21d9a4f613",
+    "document": "iom-hoa-eu-ji-management-response.pdf",
+    "evaluation_document": "iom-hoa-eu-ji-final-evaluation.pdf",
+    "number": "2",
+    "recommendation_text": "Strengthen community-based reintegration efforts …",
+    "recommendation_ids": ["a41f0c2e9b"],
+    "verdict": "accepted",
+    "response_text": "",
+    "addressee": "IOM staff in the Horn of Africa",
+    "priority": "1",
+    "actions": [
+        {
+            "id": "c03e5f8a91d2b7e4",
+            "text": "Conduct a capacity needs assessment of partners.",
+            "deadline": "Continuous effort over the next year",
+            "responsible": "MRP Coordinator and Team",
+            "status": "",
+            "comments": "",
+            "pages": [3],
+        }
+    ],
+    "pages": [3],
+    "document_id": DOC_ID,
+    "evaluation_document_id": DOC_ID,
+    "evaluation_score": 0.94,
+    "verdict_evidence": "Accepted",
+    "links": [{"item_id": "a41f0c2e9b", "score": 1.0, "method": "text+number"}],
+    "url": f"/documents/{DOC_ID}/file#page=3",
+}

@@ -80,10 +80,74 @@ class Item(BaseModel):
     url: str = Field("", description="the original file, opened at the item's first page")
 
 
+class ResponseAction(BaseModel):
+    """One key action a management response commits to, as the matrix states it."""
+
+    id: str = Field(description="stable across re-reading the matrix")
+    text: str
+    deadline: str = ""
+    responsible: str = ""
+    status: str = Field("", description="as written in the matrix")
+    comments: str = ""
+    pages: list[int] = []
+
+
+class ResponseLink(BaseModel):
+    """A recommendation item a response answers."""
+
+    item_id: str
+    score: float = Field(description="0-1: how sure the link is")
+    method: str = Field(description="text | text+number | number")
+
+
+class ResponseBlock(BaseModel):
+    """A management response to one recommendation block, with its actions and links."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.RESPONSE]})
+
+    id: str
+    document: str = Field(description="file name of the response document")
+    evaluation_document: str = Field(description="file name of the evaluation it answers")
+    number: str = Field(description="the recommendation number as printed (A1, B1–B3, 2, 3)")
+    recommendation_text: str = Field(description="the recommendation as the matrix quotes it")
+    recommendation_ids: list[str] = Field(description="ids of the recommendation items answered")
+    verdict: str = Field(description="accepted | partially_accepted | rejected | not_stated")
+    response_text: str = ""
+    addressee: str = ""
+    priority: str = ""
+    actions: list[ResponseAction] = []
+    pages: list[int] = []
+    document_id: str
+    evaluation_document_id: str = ""
+    evaluation_score: float = Field(0.0, description="0-1: how sure the evaluation match is")
+    verdict_evidence: str = Field("", description="the words the verdict was read from")
+    links: list[ResponseLink] = []
+    url: str = Field("", description="the response document, opened at the block's page")
+
+
+class ResponsesPage(BaseModel):
+    """One page of management responses."""
+
+    responses: list[ResponseBlock]
+    count: int = Field(description="responses on this page")
+    offset: int
+    limit: int
+    next_offset: int | None = Field(None, description="offset of the next page, if any")
+
+
+class UnmatchedResponses(BaseModel):
+    """What responses and evaluations leave unpaired."""
+
+    responses: list[ResponseBlock] = Field(description="responses answering no recommendation")
+    recommendations: list[Item] = Field(description="recommendations no response answers")
+
+
 class ItemDetail(Item):
-    """An item with every place it is cited (first occurrence first)."""
+    """An item with every place it is cited (first occurrence first), and for a
+    recommendation the management responses that answer it."""
 
     citations: list[Citation] = []
+    responses: list[ResponseBlock] = []
 
 
 class ItemsPage(BaseModel):
@@ -94,6 +158,14 @@ class ItemsPage(BaseModel):
     offset: int
     limit: int
     next_offset: int | None = Field(None, description="offset of the next page, if any")
+
+
+class HitPlace(BaseModel):
+    """Another place the same passage is printed (e.g. the summary and the body)."""
+
+    pages: list[int]
+    section: str
+    url: str
 
 
 class Hit(BaseModel):
@@ -120,6 +192,10 @@ class Hit(BaseModel):
     priority: str = ""
     resources: str = ""
     timing: str = ""
+    also_at: list[HitPlace] = Field(
+        [], description="near-duplicates collapsed into this hit: where else it is printed"
+    )
+    all_pages: list[int] = Field([], description="pages of this hit and of its near-duplicates")
 
 
 class SearchResponse(BaseModel):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from index.query import SORTS, ItemQuery
 
+from .. import response_views as rv
 from .. import views
 from . import models
 from .deps import Read
@@ -47,9 +48,12 @@ def list_items(
 
 @router.get("/items/{item_id}", response_model=models.ItemDetail, responses=models.problems(404))
 def get_item(read: Read, item_id: ItemId) -> dict[str, Any]:
-    """One item (id or unique id prefix) with its occurrences and page citations."""
+    """One item (id or unique id prefix) with its occurrences and page citations, and for a
+    recommendation the management responses answering it, with their actions."""
     item = read.item(item_id)
-    return views.item_detail(item, read.file_names().get(item.document_id, ""))
+    data = views.item_detail(item, read.file_names().get(item.document_id, ""))
+    data["responses"] = [rv.response_detail(r) for r in read.responses.for_item(item.id)]
+    return data
 
 
 @router.get(

@@ -1,0 +1,160 @@
+"""Answer-first reranking: the passage that states the answer should come first.
+
+The fused ranking finds the right passages but rarely puts the answer first: a long passage
+that repeats the query's topic words outranks the short sentence that holds the figure. The
+top candidates are rescored here with three signals, all read from the query's own words:
+
+- proximity: the share (IDF-weighted) of the query's terms that fall in one short window of
+  the passage: the answer sentence holds most of them close together;
+- answer type: "how many / combien / budget" asks for a quantity, "when / date / quand" for a
+  date, "who / qui / which" for a name; a window with such a token beside the query's terms
+  scores higher (cue words are generic English and French question words, see `CUES`);
+- exact tokens: numbers, years, acronyms and capitalised names typed in the query must appear
+  verbatim (accent- and case-insensitively) in the passage.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .textnorm import STOPWORDS, fold, word_spans
+
+QUANTITY, DATE, NAME = "quantity", "date", "name"
+
+
+def _each(words: str, value: str) -> dict[str, str]:
+    return dict.fromkeys(words.split(), value)
+
+
+# folded question words → the answer type they ask for (English and French)
+CUES: Mapping[str, str] = {
+    **_each(
+        "combien many much nombre number montant amount budget cout coute cost costs total"
+        " superficie area large size pourcentage percentage proportion share taux rate"
+        " budgets montants effectif",
+        QUANTITY,
+    ),
+    **_each("when date dates quand year years annee annees period periode", DATE),
+    **_each(
+        "who whom qui which quel quelle quels quelles firm evaluator evaluateur author auteur"
+        " auteurs wrote redige funded finance financed donor bailleur",
+        NAME,
+    ),
+}
+_ASKING = frozenset(
+    _each("how what when who whom which combien quand qui quel quelle quels quelles", "")
+)
+_MONTHS = set(
+    _each(
+        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
+        " january february march april may june july august september october november december"
+        " jan feb mar apr jun jul aug sep sept oct nov dec",
+        DATE,
+    )
+)
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What rescoring needs of a query: weighted stems, answer types and exact tokens."""
+
+    weights: Mapping[str, float]  # stem → IDF weight
+    types: frozenset[str]
+    exact: frozenset[str]  # folded tokens that must appear verbatim
+
+
+def answer_types(query: str) -> frozenset[str]:
+    """Answer types a question asks for, from its question words.
+
+    In a question (a question word or mark) every cue counts; in a bare phrase only a cue
+    that heads it ("budget total du plan…", "date of the first transfer…"), so a topical
+    query that merely mentions a budget ("augmenter le budget des activités") asks for none.
+    """
+    words = [fold(t) for t in _TOKEN.findall(query.lower())]
+    asking = "?" in query or any(w in _ASKING for w in words)
+    return frozenset(CUES[w] for w in (words if asking else words[:2]) if w in CUES)
+
+
+def exact_tokens(query: str) -> frozenset[str]:
+    """Numbers, acronyms and capitalised names of a query (folded), minus its first word."""
+    out = set()
+    for i, tok in enumerate(_TOKEN.findall(query)):
+        folded = fold(tok.lower())
+        if folded in STOPWORDS or folded in CUES:
+            continue
+        if tok.isdigit() or (len(tok) >= 2 and tok.isupper()) or (i > 0 and tok[0].isupper()):
+            out.add(folded)
+    return frozenset(out)
+
+
+def shape(query: str, stems: Collection[str], df: Mapping[str, int], total: int) -> QueryShape:
+    """The query's shape; `df` gives each stem's document frequency among `total` chunks."""
+    weights = {s: math.log(1 + (total + 1) / (df.get(s, 0) + 1)) for s in stems if df.get(s)}
+    return QueryShape(weights, answer_types(query), exact_tokens(query))
+
+
+@lru_cache(maxsize=100_000)
+def _folded(word: str) -> str:
+    return fold(word.lower())
+
+
+@lru_cache(maxsize=100_000)
+def _kind(word: str) -> str:
+    """The answer type a word can serve on its own ('' = none; names need their context)."""
+    tok = _folded(word)
+    if tok.isdigit():
+        return DATE if _YEAR.match(tok) else QUANTITY
+    if tok in _MONTHS:
+        return DATE
+    return NAME if word[0].isupper() and tok not in STOPWORDS else ""
+
+
+def _answers(text: str, spans: Sequence[tuple[int, int, str]], q: QueryShape) -> list[int]:
+    """Prefix counts of tokens that can answer the question (its own words excluded)."""
+    counts = [0]
+    for i, (a, b, s) in enumerate(spans):
+        kind = "" if s in q.weights else _kind(text[a:b])
+        if kind == NAME and i and text[spans[i - 1][1] : a].strip()[-1:] in (".", ":"):
+            kind = ""  # a capital after a full stop starts a sentence, it names nothing
+        counts.append(counts[-1] + (kind in q.types))
+    return counts
+
+
+def score(
+    text: str, q: QueryShape, context: str = "", window: int = 30
+) -> tuple[float, float, float]:
+    """(proximity, answer, exact) of one passage, each in [0, 1].
+
+    proximity: best window's share of the query's IDF weight; answer: that share again when
+    the window also holds a token of an asked-for type (0 otherwise); exact: share of the
+    query's exact tokens present in the text, averaged with their share in the text and its
+    `context` (the document's title and file name: a project named in the question).
+    """
+    spans = word_spans(text)
+    exact = 0.0
+    if q.exact:
+        present = {_folded(text[a:b]) for a, b, _ in spans}
+        around = present | {_folded(t) for t in _TOKEN.findall(context)}
+        exact = (sum(t in present for t in q.exact) + sum(t in around for t in q.exact)) / (
+            2 * len(q.exact)
+        )
+    total = sum(q.weights.values())
+    if not total:
+        return 0.0, 0.0, exact
+    hits = [(i, s) for i, (_, _, s) in enumerate(spans) if s in q.weights]
+    answers = _answers(text, spans, q) if q.types and hits else []
+    best_prox = best_ans = 0.0
+    for n, (start, _) in enumerate(hits):
+        lo, hi = start - window // 3, start + window
+        near = {s for i, s in hits[max(0, n - window) : n + window] if lo <= i < hi}
+        cov = sum(q.weights[s] for s in near) / total
+        best_prox = max(best_prox, cov)
+        if answers and answers[min(hi, len(spans))] - answers[max(0, lo)] > 0:
+            best_ans = max(best_ans, cov)
+    return best_prox, best_ans, exact

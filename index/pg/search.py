@@ -1,0 +1,179 @@
+"""Hybrid search on PostgreSQL: BM25 over the token tsvector, pgvector for dense, and the
+default backend's fusion, reranking, collapse and hit assembly (`index.search.Searcher`).
+
+`PgSearcher` subclasses the SQLite `Searcher` and replaces only what reads the store: the
+document filter, the lexical and dense lists, and the rows the second stage reads (copied
+into a per-query `Scratch`). Filters are the same `index.filters.where_clause`, translated.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ingest.errors import InvalidQuery, NotFound
+
+from ..chunks import CHUNKER_VERSION
+from ..filters import where_clause
+from ..indexer import MODEL_KEY
+from ..lexical import match_expression
+from ..query import SearchFilters, SearchRequest
+from ..rerank import collapse, rerank
+from ..search import Hit, Searcher
+from ..search_index import CHUNKER_KEY, SearchIndex
+from ..textnorm import terms
+from ..themes import Theme
+from . import rows
+from .db import Connection, get_meta, pg_sql
+from .lexical import bm25_search
+from .scratch import Scratch, document_frequencies
+
+EF_SEARCH = 1000  # the widest HNSW candidate list (pgvector's maximum)
+
+
+def _vector(qv: np.ndarray) -> str:
+    return "[" + ",".join(repr(float(x)) for x in np.asarray(qv, dtype=np.float32)) + "]"
+
+
+class PgSearcher(Searcher):
+    """Search and similar items through one Postgres connection."""
+
+    def __init__(self, conn: Connection, index: SearchIndex) -> None:
+        super().__init__(conn, index)  # type: ignore[arg-type]
+        self.pg = conn
+        self.search_index = index
+
+    def search(self, request: SearchRequest, query_vector: np.ndarray | None = None) -> list[Hit]:
+        """Hits for a request, best first (the default searcher's steps, on Postgres)."""
+        query, filters, k, offset = request.query, request.filters, request.k, request.offset
+        document_ids = self._documents(filters)
+        if document_ids is None:
+            return []
+        where, args = where_clause(filters, document_ids=document_ids)
+        where = pg_sql(where)
+        knobs = self.index.knobs
+        depth = max(knobs.depth, offset + k)
+        expansion = self.index.glossary().expand(query) if request.expand else None
+        phrases = expansion.phrases if expansion else ()
+        stems = set(terms(query)) | {t for p in phrases for t in p}
+        scratch = self._scratch(stems)
+        try:
+            lists: list[list[tuple[int, float]]] = []
+            if request.mode in ("lexical", "hybrid"):
+                match = match_expression(query, phrases, scratch.conn)
+                lists.append(
+                    bm25_search(self.pg, match, f"({where})", args, depth) if match else []
+                )
+            if request.mode in ("dense", "hybrid"):
+                qv = query_vector
+                if qv is None:
+                    qv = self.index.embed_query(query, request.expand)
+                lists.append(self._dense(qv, where, args, depth))
+            ranked = lists[0] if len(lists) == 1 else self._fuse(lists)
+            scratch.load(self.pg, [n for n, _ in ranked])
+            if knobs.rerank_depth:
+                ranked = rerank(scratch.conn, ranked, query, stems, knobs)
+            folded: dict[int, list[int]] = {}
+            if knobs.collapse:
+                ranked, folded = collapse(scratch.conn, ranked, offset + k, knobs.collapse_overlap)
+            return Searcher(scratch.conn, self.index)._hits(
+                ranked[offset : offset + k], stems, folded
+            )
+        finally:
+            scratch.close()
+
+    def _scratch(self, words: set[str]) -> Scratch:
+        row = self.pg.execute("SELECT COALESCE(MAX(num), 0) AS m FROM chunks").fetchone()
+        return Scratch(int(row["m"]) if row else 0, document_frequencies(self.pg, words))
+
+    def _documents(self, filters: SearchFilters) -> list[str] | None:
+        """Ids the document filter names ([] = no filter; None = names no document)."""
+        if not filters.document.strip():
+            return []
+        found = rows.find_documents(self.pg, filters.document)
+        if len(found) > 1:
+            names = ", ".join(d.file_name for d in found[:5])
+            raise InvalidQuery(
+                f"document {filters.document.strip()!r} is ambiguous: it matches "
+                f"{len(found)} documents ({names})"
+            )
+        return [found[0].id] if found else None
+
+    def _dense(
+        self, qv: np.ndarray, where: str, args: Sequence[object], k: int, exclude_document: str = ""
+    ) -> list[tuple[int, float]]:
+        """(num, cosine) best first: exact below the knobs' limits (as FAISS flat and the
+        SQLite exact path are), else through the HNSW index."""
+        if self.search_index.embedder is None:
+            raise InvalidQuery("dense search needs an embedding model, none is configured")
+        if exclude_document:
+            where = f"({where}) AND c.document_id != %s"
+            args = [*args, exclude_document]
+        knobs = self.index.knobs
+        row = self.pg.execute(
+            "SELECT GREATEST(reltuples::bigint, 0) AS n FROM pg_class WHERE relname = 'chunks'"
+        ).fetchone()
+        total = int(row["n"]) if row else 0  # the planner's estimate: 0 before ANALYZE
+        if where == "TRUE":
+            allowed, exact = total, total < knobs.flat_limit
+        else:
+            row = self.pg.execute(
+                f"SELECT COUNT(*) AS n FROM chunks c WHERE {where}", args
+            ).fetchone()
+            allowed = int(row["n"]) if row else 0
+            exact = allowed <= knobs.exact_limit
+        vec = _vector(qv)
+        # `+ 0` keeps the planner off the HNSW index: the scan is exact. Equal scores (an item
+        # whose text is also a passage) go newest chunk first, as FAISS' flat index gives them.
+        order = "(c.embedding <#> %s::vector) + 0" if exact else "c.embedding <#> %s::vector"
+        if not exact:
+            # pgvector 0.6 filters after the graph scan: widen it by the filter's selectivity
+            share = min(1.0, allowed / total) if total else 1.0
+            ef = min(EF_SEARCH, max(k, math.ceil(2 * k / max(share, 1e-3))))
+            self.pg.execute(f"SET hnsw.ef_search = {ef}")
+        found = self.pg.execute(
+            "SELECT c.num, -(c.embedding <#> %s::vector) AS s FROM chunks c"
+            f" WHERE c.embedding IS NOT NULL AND {where} ORDER BY {order}, c.num DESC LIMIT %s",
+            (vec, *args, vec, min(k, 1000)),
+        ).fetchall()
+        return [(int(r["num"]), float(r["s"])) for r in found]
+
+    def similar(self, item_id: str, k: int = 10) -> list[Hit]:
+        """Items from other documents most similar to this item (cosine scores)."""
+        row = self.pg.execute(
+            "SELECT embedding::text AS v, document_id, text FROM chunks WHERE scope='item'"
+            " AND ref=%s AND embedding IS NOT NULL",
+            (item_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no indexed item with id {item_id!r}")
+        qv = np.asarray([float(x) for x in row["v"].strip("[]").split(",")], dtype=np.float32)
+        ranked = self._dense(qv, "c.scope = 'item'", [], k, exclude_document=row["document_id"])
+        scratch = Scratch(0, {})
+        try:
+            scratch.load(self.pg, [n for n, _ in ranked])
+            return Searcher(scratch.conn, self.index)._hits(ranked, set(terms(row["text"])))
+        finally:
+            scratch.close()
+
+    def themes(self, **_: Any) -> list[Theme]:
+        """Not on Postgres yet."""
+        raise InvalidQuery("themes are not available on the PostgreSQL backend yet")
+
+    def status(self) -> dict[str, object]:
+        """Chunk counts, the embedding model, whether this chunker built the store."""
+        scopes = {
+            r["scope"]: r["n"]
+            for r in self.pg.execute("SELECT scope, COUNT(*) AS n FROM chunks GROUP BY scope")
+        }
+        version = get_meta(self.pg, CHUNKER_KEY)
+        return {
+            "chunks": scopes,
+            "embedding_model": get_meta(self.pg, MODEL_KEY) or "",
+            "chunker_current": version == CHUNKER_VERSION if version else not scopes,
+            "backend": "postgresql",
+            **self.index.status(),
+        }

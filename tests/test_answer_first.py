@@ -1,0 +1,155 @@
+"""Passages that answer first: near-duplicate collapse, exact tokens, answer types, table rows
+read with their column headers, and re-chunking of stores an older chunker built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from api import views
+from index import store
+from index.answers import DATE, NAME, QUANTITY, answer_types, exact_tokens, score, shape
+from index.chunks import CHUNKER_KEY, CHUNKER_VERSION, chunker_current, labelled_row, table_chunks
+from index.embeddings import HashingEmbedder
+from index.indexer import prepare, write_chunks
+from index.knobs import ChunkKnobs, SearchKnobs
+from index.query import SearchRequest
+from index.search import Searcher
+from index.search_index import SearchIndex
+from ingest.records import Document, Table
+from tests.search_fixtures import ILO, build, make_doc
+
+SUMMARY = (
+    "Le projet a assisté 612 victimes de l'esclavage par ascendance dans la région de Kayes "
+    "grâce aux commissions communautaires de médiation mises en place avec les maires."
+)
+
+
+def _store(home: Path, doc: Document, knobs: SearchKnobs | None = None) -> Searcher:
+    embedder = HashingEmbedder()
+    conn = store.connect(home)
+    prep = prepare(doc, [], embedder)
+    with store.transaction(conn):
+        store.write_document(conn, doc, doc.file_name, "")
+        index = SearchIndex(home, embedder, knobs=knobs)
+        index.write(conn, doc, [], prep)
+    return index.searcher(conn)
+
+
+def _twice(tmp_path: Path, knobs: SearchKnobs | None = None) -> Searcher:
+    """The same paragraph in the executive summary (page 2) and in the body (page 15)."""
+    doc = make_doc(
+        ILO,
+        "ilo.pdf",
+        [
+            (("Résumé exécutif",), SUMMARY, 2),
+            (("Contexte",), "Le Mali a ratifié le protocole de Palerme en 2002.", 5),
+            (("Résultats", "Efficacité"), SUMMARY + " Les juges ont été formés.", 15),
+        ],
+    )
+    return _store(tmp_path, doc, knobs)
+
+
+def test_near_duplicates_collapse_into_one_hit_citing_all_pages(tmp_path: Path) -> None:
+    hits = _twice(tmp_path).search(SearchRequest("victimes assistées par les commissions"))
+    dup = [h for h in hits if "612 victimes" in h.text]
+    assert len(dup) == 1
+    assert dup[0].all_pages == (2, 15)
+    assert len(dup[0].also_at) == 1 and set(dup[0].also_at[0].pages) | set(dup[0].pages) == {2, 15}
+    data = views.hit_dict(dup[0])
+    assert data["all_pages"] == [2, 15] and data["also_at"][0]["url"].startswith("/documents/")
+
+
+def test_collapse_knob_off_keeps_both_places(tmp_path: Path) -> None:
+    searcher = _twice(tmp_path, SearchKnobs(collapse=False))
+    hits = searcher.search(SearchRequest("victimes assistées par les commissions"))
+    assert len([h for h in hits if "612 victimes" in h.text]) == 2
+    assert all(not h.also_at for h in hits)
+
+
+def test_collapsed_hits_page_without_repeats(tmp_path: Path) -> None:
+    searcher = _twice(tmp_path)
+    first = searcher.search(SearchRequest("victimes Mali juges", k=1))
+    second = searcher.search(SearchRequest("victimes Mali juges", k=1, offset=1))
+    assert first and second and first[0].id != second[0].id
+    assert {first[0].pages[0], second[0].pages[0]} != {2, 15}
+
+
+def test_query_shape_reads_numbers_names_and_question_words() -> None:
+    assert exact_tokens("Budget du projet IDEE au Niger en 2021") == {"idee", "niger", "2021"}
+    assert exact_tokens("What was the total") == frozenset()
+    assert answer_types("combien de victimes") == {QUANTITY}
+    assert answer_types("When did Mali ratify the protocol?") == {DATE}
+    assert answer_types("qui a rédigé le rapport") == {NAME}
+
+
+def test_answer_beside_the_query_terms_scores_higher() -> None:
+    stems = {"victim", "assist"}
+    q = shape("combien de victimes assistées", stems, {"victim": 3, "assist": 3}, 100)
+    near = score("Au total, 612 victimes ont été assistées.", q)
+    far = score("Les victimes ont été assistées. " + "mot " * 40 + "Il y a 612 juges.", q)
+    none = score("Les victimes assistées sont nombreuses.", q)
+    assert near[1] > 0 and far[1] == 0 and none[1] == 0
+    assert near[0] == none[0] == 1.0
+
+
+def test_numbers_in_the_query_weigh_as_exact_matches(tmp_path: Path) -> None:
+    doc = make_doc(
+        ILO,
+        "pan.pdf",
+        [
+            (("Bilan",), "Le plan d'action national 2015-2017 comptait des activités.", 3),
+            (("Bilan", "Suite"), "Le plan d'action national 2018-2022 comptait des activités.", 4),
+        ],
+    )
+    for boost, first in ((2.0, "2018"), (0.0, None)):
+        knobs = SearchKnobs(exact_boost=boost, proximity_weight=0, answer_weight=0, collapse=False)
+        hits = _store(tmp_path / str(boost), doc, knobs).search(
+            SearchRequest("plan d'action national 2018", mode="dense")
+        )
+        if first:
+            assert first in hits[0].text
+
+
+def test_table_rows_read_with_their_column_headers() -> None:
+    assert labelled_row(["Indicateur", "Cible", ""], ["Juges formés", "40", "x"]) == (
+        "Indicateur: Juges formés; Cible: 40; x"
+    )
+    table = Table(0, (("Indicateur", "Cible"), ("Victimes", "500"), ("Juges", "")), (4,), ())
+    (chunk,) = table_chunks(ILO, table)
+    assert chunk.text == "Indicateur: Victimes; Cible: 500\nIndicateur: Juges"
+    (old,) = table_chunks(ILO, table, ChunkKnobs(table_row_headers=False))
+    assert old.text.startswith("Indicateur | Cible")
+
+
+def test_table_row_found_by_header_and_cell(tmp_path: Path) -> None:
+    searcher = build(tmp_path)
+    hits = searcher.search(SearchRequest("cible juges formés", mode="lexical"))
+    assert hits and hits[0].scope == "table" and "Cible: 40" in hits[0].text
+
+
+def test_store_of_an_older_chunker_is_flagged_and_rechunked(tmp_path: Path) -> None:
+    searcher = build(tmp_path)
+    conn = searcher.conn
+    index = SearchIndex(tmp_path, HashingEmbedder())
+    index.rechunk(conn)  # the fixture writes below SearchIndex: no version recorded yet
+    assert chunker_current(conn) and searcher.status()["chunker_current"] is True
+    with store.transaction(conn):
+        store.set_meta(conn, CHUNKER_KEY, "0-old")
+        conn.execute("UPDATE chunks SET text = 'stale' WHERE scope = 'table'")
+    assert searcher.status()["chunker_current"] is False
+    assert index.rechunk(conn) == 2
+    assert store.get_meta(conn, CHUNKER_KEY) == CHUNKER_VERSION
+    text = conn.execute("SELECT text FROM chunks WHERE scope='table'").fetchone()[0]
+    assert "Cible: 500" in text
+    assert index.rechunk(conn) == 0
+
+
+def test_store_without_a_recorded_chunker_is_stale(tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    conn = store.connect(tmp_path)
+    doc = make_doc(ILO, "a.pdf", [(("A",), "texte", 1)])
+    prep = prepare(doc, [], embedder)
+    with store.transaction(conn):
+        store.write_document(conn, doc, doc.file_name, "")
+        write_chunks(conn, doc, prep.chunks, prep.vectors)  # an older writer: no record
+    assert not chunker_current(conn)
