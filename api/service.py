@@ -248,10 +248,14 @@ class KnowledgeBase:
         (the version is a hash of the extractor's code and data), or when the store says an
         older extractor last ran. Item ids derive from their text, so what users attached to
         an unchanged item stays attached."""
+        from index.chunks import CHUNKER_KEY, CHUNKER_VERSION
         from ingest.extract import EXTRACTOR_VERSION
         from ingest.pipeline import analyse
 
         store_stale = self.backend.get_meta("extractor_version") != EXTRACTOR_VERSION
+        # passages cut by another chunker are cut again with the items (same ids kept)
+        chunker = self.backend.get_meta(CHUNKER_KEY)
+        store_stale = store_stale or (chunker or CHUNKER_VERSION) != CHUNKER_VERSION
         count = 0
         for summary in self.library.documents():
             built_by = dict(summary.versions).get("extractor")
@@ -263,6 +267,8 @@ class KnowledgeBase:
             count += 1
         with self.backend.transaction():
             self.backend.set_meta("extractor_version", EXTRACTOR_VERSION)
+            if count:
+                self.backend.set_meta(CHUNKER_KEY, CHUNKER_VERSION)
         self.index.refresh(self.conn)
         return count
 

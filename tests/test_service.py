@@ -6,6 +6,7 @@ from pathlib import Path
 
 from api.views import hit_dict
 from index import store
+from index.chunks import CHUNKER_VERSION
 from index.query import ItemQuery, SearchFilters, SearchRequest
 
 REPORT = """RAPPORT D'EVALUATION FINALE DU PROJET JUSTICE AU MALI
@@ -52,6 +53,15 @@ def test_reextract_runs_when_the_extractor_changed(kb, tmp_path: Path) -> None: 
     assert kb.reextract() == 1
     assert [it.id for it in kb.read.items()] == before
     assert search(kb, "formation des juges", scope="items")
+
+
+def test_reextract_recuts_passages_an_older_chunker_made(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ingest_report(kb, tmp_path)
+    with store.transaction(kb.conn):
+        store.set_meta(kb.conn, "chunker_version", "1-old")
+    assert kb.reextract() == 1
+    assert store.get_meta(kb.conn, "chunker_version") == CHUNKER_VERSION
+    assert kb.reextract() == 0
 
 
 def test_delete_removes_items_chunks_and_file(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -168,7 +168,7 @@ def print_hits(hits: Sequence[Hit], fmt: str) -> None:
                 h.scope,
                 h.kind,
                 h.file_name,
-                ",".join(map(str, h.pages)),
+                ",".join(map(str, h.all_pages)),  # collapsed repeats cite their pages too
                 views.section_text(h.section),
                 h.snippet,
             )
