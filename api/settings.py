@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     query_batching: bool = Field(
         True, description="concurrent queries share one ONNX encoder run (the API under load)"
     )
+    search_slots: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="searches the API runs at once (0 = one per core); the rest wait, so cheap "
+        "reads are not starved of CPU under load",
+    )
     jobs: int = Field(2, ge=1, le=64, description="parser worker processes")
     ocr: bool = Field(
         True, description="OCR pages without a text layer when Tesseract is installed"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -43,6 +45,8 @@ def create_app(kb: KnowledgeBase | None = None) -> FastAPI:
         # opened per start, closed per stop: an app may be started more than once (tests)
         app.state.read_pool = base.read_pool()  # SQLite or Postgres connections
         app.state.uploads = UploadQueue(base)
+        slots = base.settings.search_slots or os.cpu_count() or 1
+        app.state.search_slots = threading.BoundedSemaphore(slots)
         try:
             yield
         finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from index.query import SearchRequest
 
@@ -20,9 +20,12 @@ Search = Annotated[SearchRequest, Depends(query_dependency(SearchRequest))]
 @router.get(
     "/search", response_model=models.SearchResponse, responses=models.problems(404, 409, 422, 501)
 )
-def search(read: Read, request: Search) -> dict[str, Any]:
+def search(read: Read, request: Search, http: Request) -> dict[str, Any]:
     """Search items, passages and tables; every hit carries document, pages and section."""
-    hits = [views.hit_dict(h) for h in read.search(request)]
+    # CPU-heavy: at most `search_slots` at once, so the thread pool's other requests
+    # (item and document reads, /health) are not queued behind them for the cores
+    with http.app.state.search_slots:
+        hits = [views.hit_dict(h) for h in read.search(request)]
     return {
         "query": request.query,
         "hits": hits,
