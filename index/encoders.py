@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +31,7 @@ from .onnx_export import FP32, INT8, MIN_PARITY, ensure_export, export_dir
 
 log = logging.getLogger(__name__)
 ENCODERS = ("auto", "onnx", "torch")
+BULK_BATCH = 16  # texts per ONNX run in a bulk encoding (bench: 16 beat 32 and 64 on 2 cores)
 
 
 def models_dir(home: Path, override: str = "") -> Path:
@@ -47,6 +49,8 @@ class OnnxEmbedder:
 
     `quantize` picks the int8 file when its parity check held at export, else float32.
     `threads` is ONNX Runtime's intra-op thread count per call (0 = one per core).
+    `workers` is how many batches a bulk encoding (ingest, reindex) runs at once, each on its
+    own thread (0 = one per core): queries stay on one cheap thread, bulk work uses every core.
     """
 
     def __init__(
@@ -59,8 +63,10 @@ class OnnxEmbedder:
         max_tokens: int | None = None,
         fallback: Embedder | None = None,
         micro_batch: bool = True,
+        workers: int = 0,
     ) -> None:
         self.spec = spec
+        self.workers = workers or os.cpu_count() or 1
         self.models = Path(models)
         self.quantize = quantize
         self.threads = threads
@@ -122,6 +128,9 @@ class OnnxEmbedder:
         engine = self.load()
         if len(texts) == 1 and self._batcher is not None:  # a query: share concurrent runs
             return self._batcher.one(texts[0])[None, :]
+        if isinstance(engine, OnnxSession):  # small batches: faster on CPU once length-sorted
+            size = min(batch_size, BULK_BATCH)
+            return engine.encode(texts, size, progress, workers=self.workers)
         return engine.encode(texts, batch_size=batch_size, progress=progress)
 
     def warm(self) -> threading.Thread:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,20 +125,44 @@ class OnnxSession:
         return np.asarray(self.session.run(None, feeds)[0], dtype=np.float32)
 
     def encode(
-        self, texts: Sequence[str], batch_size: int = 64, progress: bool = False
+        self,
+        texts: Sequence[str],
+        batch_size: int = 64,
+        progress: bool = False,
+        workers: int = 1,
     ) -> np.ndarray:
-        """L2-normalised float32 rows, in the order of `texts`."""
+        """L2-normalised float32 rows, in the order of `texts`.
+
+        Texts are sorted by token count, so each batch pads little; with `workers` > 1 the
+        batches run on that many threads at once (ONNX Runtime releases the GIL), which uses
+        every core for a bulk encoding while a one-thread session keeps queries cheap.
+        """
         out = np.zeros((len(texts), self.spec.dim), dtype=np.float32)
         if not texts:
             return out
         tokens = self._tokens(texts)
         order = sorted(range(len(tokens)), key=lambda i: -len(tokens[i][0]))
-        starts = range(0, len(order), max(1, batch_size))
-        if progress:
-            from tqdm import tqdm
+        step = max(1, batch_size)
+        batches = [order[start : start + step] for start in range(0, len(order), step)]
 
-            starts = tqdm(starts, desc="embed", unit="batch")
-        for start in starts:
-            rows = order[start : start + batch_size]
+        def run_rows(rows: list[int]) -> None:
             out[rows] = self.run([tokens[i] for i in rows])
+
+        if workers > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(min(workers, len(batches)), "evalkb-encode") as pool:
+                done: Iterable[None] = pool.map(run_rows, batches)
+                if progress:
+                    done = _bar(done, len(batches))
+                for _ in done:
+                    pass
+            return out
+        steps: Iterable[list[int]] = _bar(batches, len(batches)) if progress else batches
+        for rows in steps:
+            run_rows(rows)
         return out
+
+
+def _bar(steps: Iterable[Any], total: int) -> Iterable[Any]:
+    from tqdm import tqdm
+
+    return tqdm(steps, total=total, desc="embed", unit="batch")
