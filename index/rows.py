@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ingest.errors import NotFound
-from ingest.records import Document, Item, Occurrence, Table, Tag
+from ingest.records import Block, Document, Item, Occurrence, Section, Table, Tag
 
 
 def to_json(value: Any) -> str:
@@ -60,52 +60,92 @@ def write_document(
     write_contents(conn, doc)
 
 
+def section_params(doc: Document) -> list[tuple[Any, ...]]:
+    """Column values of a document's `sections` rows (either backend)."""
+    return [
+        (doc.id, i, s.title, s.level, s.page_start, s.page_end, to_json(s.path), s.number)
+        for i, s in enumerate(doc.sections)
+    ]
+
+
+def block_params(doc: Document) -> list[tuple[Any, ...]]:
+    """Column values of a document's `blocks` rows (either backend)."""
+    return [
+        (
+            doc.id,
+            i,
+            b.kind,
+            b.text,
+            to_json(b.pages),
+            to_json(b.section_path),
+            to_json(b.bbox) if b.bbox else None,
+            b.level,
+            b.marker,
+            b.bold_prefix,
+            b.table_index,
+        )
+        for i, b in enumerate(doc.blocks)
+    ]
+
+
+TABLE_COLUMNS = (
+    "id, document_id, idx, rows, pages, section_path, header_rows, caption, bbox, row_pages"
+)
+
+
+def table_params(doc: Document) -> list[tuple[Any, ...]]:
+    """Values of a document's `doc_tables` rows, in TABLE_COLUMNS order (either backend)."""
+    return [
+        (
+            table_id(doc.id, t.index),
+            doc.id,
+            t.index,
+            to_json(t.rows),
+            to_json(t.pages),
+            to_json(t.section_path),
+            t.header_rows,
+            t.caption,
+            to_json(t.bbox) if t.bbox else None,
+            to_json(t.row_pages),
+        )
+        for t in doc.tables
+    ]
+
+
+def row_to_section(r: Any) -> Section:
+    """A `sections` row (sqlite3.Row or a psycopg dict row) as a Section."""
+    return Section(
+        title=r["title"],
+        level=r["level"],
+        page_start=r["page_start"],
+        page_end=r["page_end"],
+        path=_tuple(r["path"]),
+        number=r["number"],
+    )
+
+
+def row_to_block(r: Any) -> Block:
+    """A `blocks` row (sqlite3.Row or a psycopg dict row) as a Block."""
+    return Block(
+        kind=r["kind"],
+        text=r["text"],
+        pages=_tuple(r["pages"]),
+        section_path=_tuple(r["section_path"]),
+        bbox=_tuple(r["bbox"]) if r["bbox"] else None,
+        level=r["level"],
+        marker=r["marker"],
+        bold_prefix=r["bold_prefix"],
+        table_index=r["table_index"],
+    )
+
+
 def write_contents(conn: sqlite3.Connection, doc: Document) -> None:
     """Insert a document's outline, blocks and tables (its row exists; caller's transaction)."""
+    conn.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)", section_params(doc))
+    conn.executemany("INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?,?)", block_params(doc))
     conn.executemany(
-        "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
-        [
-            (doc.id, i, s.title, s.level, s.page_start, s.page_end, to_json(s.path), s.number)
-            for i, s in enumerate(doc.sections)
-        ],
-    )
-    conn.executemany(
-        "INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [
-            (
-                doc.id,
-                i,
-                b.kind,
-                b.text,
-                to_json(b.pages),
-                to_json(b.section_path),
-                to_json(b.bbox) if b.bbox else None,
-                b.level,
-                b.marker,
-                b.bold_prefix,
-                b.table_index,
-            )
-            for i, b in enumerate(doc.blocks)
-        ],
-    )
-    conn.executemany(
-        "INSERT INTO doc_tables (id, document_id, idx, rows, pages, section_path, header_rows,"
-        " caption, bbox, row_pages) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [
-            (
-                table_id(doc.id, t.index),
-                doc.id,
-                t.index,
-                to_json(t.rows),
-                to_json(t.pages),
-                to_json(t.section_path),
-                t.header_rows,
-                t.caption,
-                to_json(t.bbox) if t.bbox else None,
-                to_json(t.row_pages),
-            )
-            for t in doc.tables
-        ],
+        f"INSERT INTO doc_tables ({TABLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        table_params(doc),
     )
 
 

@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import NotFound
-from ingest.records import Block, Document, Section
+from ingest.records import Document
 
 from .migrations import migrate
 from .rows import (
     _tuple,
     load_table,
     load_tables,
+    row_to_block,
     row_to_item,
+    row_to_section,
     table_id,
     to_json,
     write_document,
@@ -213,28 +215,11 @@ def load_document(conn: sqlite3.Connection, document_id: str) -> Document:
     """Rebuild the full Document record from the store."""
     s = resolve(conn, document_id)
     sections = tuple(
-        Section(
-            title=r["title"],
-            level=r["level"],
-            page_start=r["page_start"],
-            page_end=r["page_end"],
-            path=_tuple(r["path"]),
-            number=r["number"],
-        )
+        row_to_section(r)
         for r in conn.execute("SELECT * FROM sections WHERE document_id=? ORDER BY ord", (s.id,))
     )
     blocks = tuple(
-        Block(
-            kind=r["kind"],
-            text=r["text"],
-            pages=_tuple(r["pages"]),
-            section_path=_tuple(r["section_path"]),
-            bbox=_tuple(r["bbox"]) if r["bbox"] else None,
-            level=r["level"],
-            marker=r["marker"],
-            bold_prefix=r["bold_prefix"],
-            table_index=r["table_index"],
-        )
+        row_to_block(r)
         for r in conn.execute("SELECT * FROM blocks WHERE document_id=? ORDER BY ord", (s.id,))
     )
     return Document(

@@ -9,10 +9,20 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from ingest.errors import NotFound
-from ingest.records import Block, Document, Item, Section, Table
+from ingest.records import Document, Item, Table
 
 from .. import store
-from ..rows import _tuple, row_to_item, table_id, to_json
+from ..rows import (
+    TABLE_COLUMNS,
+    _tuple,
+    block_params,
+    row_to_block,
+    row_to_item,
+    row_to_section,
+    section_params,
+    table_params,
+    to_json,
+)
 from ..store import DELETE_PREFIX, DocumentSummary
 from .db import Connection
 
@@ -117,50 +127,14 @@ def write_document(conn: Connection, doc: Document, source_path: str, stored_fil
 def write_contents(conn: Connection, doc: Document) -> None:
     """Insert a document's outline, blocks and tables (its row exists)."""
     with conn.cursor() as cur:
+        sections = "INSERT INTO sections VALUES (%s,%s,%s,%s,%s,%s,%s,%s)"
+        cur.executemany(sections, section_params(doc))
         cur.executemany(
-            "INSERT INTO sections VALUES (%s,%s,%s,%s,%s,%s,%s,%s)",
-            [
-                (doc.id, i, s.title, s.level, s.page_start, s.page_end, to_json(s.path), s.number)
-                for i, s in enumerate(doc.sections)
-            ],
+            "INSERT INTO blocks VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)", block_params(doc)
         )
         cur.executemany(
-            "INSERT INTO blocks VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-            [
-                (
-                    doc.id,
-                    i,
-                    b.kind,
-                    b.text,
-                    to_json(b.pages),
-                    to_json(b.section_path),
-                    to_json(b.bbox) if b.bbox else None,
-                    b.level,
-                    b.marker,
-                    b.bold_prefix,
-                    b.table_index,
-                )
-                for i, b in enumerate(doc.blocks)
-            ],
-        )
-        cur.executemany(
-            "INSERT INTO doc_tables (id, document_id, idx, rows, pages, section_path,"
-            " header_rows, caption, bbox, row_pages) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-            [
-                (
-                    table_id(doc.id, t.index),
-                    doc.id,
-                    t.index,
-                    to_json(t.rows),
-                    to_json(t.pages),
-                    to_json(t.section_path),
-                    t.header_rows,
-                    t.caption,
-                    to_json(t.bbox) if t.bbox else None,
-                    to_json(t.row_pages),
-                )
-                for t in doc.tables
-            ],
+            f"INSERT INTO doc_tables ({TABLE_COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            table_params(doc),
         )
 
 
@@ -254,28 +228,11 @@ def load_document(conn: Connection, document_id: str) -> Document:
     """Rebuild the full Document record from the store."""
     s = resolve(conn, document_id)
     sections = tuple(
-        Section(
-            title=r["title"],
-            level=r["level"],
-            page_start=r["page_start"],
-            page_end=r["page_end"],
-            path=_tuple(r["path"]),
-            number=r["number"],
-        )
+        row_to_section(r)
         for r in conn.execute("SELECT * FROM sections WHERE document_id=%s ORDER BY ord", (s.id,))
     )
     blocks = tuple(
-        Block(
-            kind=r["kind"],
-            text=r["text"],
-            pages=_tuple(r["pages"]),
-            section_path=_tuple(r["section_path"]),
-            bbox=_tuple(r["bbox"]) if r["bbox"] else None,
-            level=r["level"],
-            marker=r["marker"],
-            bold_prefix=r["bold_prefix"],
-            table_index=r["table_index"],
-        )
+        row_to_block(r)
         for r in conn.execute("SELECT * FROM blocks WHERE document_id=%s ORDER BY ord", (s.id,))
     )
     return Document(
