@@ -182,35 +182,40 @@ def update_document_row(conn: sqlite3.Connection, doc: Document) -> None:
     )
 
 
+def item_params(document_id: str, items: Sequence[Item]) -> list[tuple[Any, ...]]:
+    """Values of a document's `items` rows, in ITEM_COLUMNS order (either backend)."""
+    return [
+        (
+            it.id,
+            document_id,
+            i,
+            it.kind,
+            it.label,
+            it.text,
+            to_json(it.pages),
+            to_json(it.section_path),
+            it.addressee,
+            it.priority,
+            it.resources,
+            it.timing,
+            it.condition,
+            it.parent_id,
+            to_json(it.fields),
+            to_json([[o.pages, o.section_path, o.text] for o in it.occurrences]),
+            to_json([[t.kind, t.value, t.evidence] for t in it.tags]),
+            it.evidence,
+            float(it.confidence),
+        )
+        for i, it in enumerate(items)
+    ]
+
+
 def write_items(conn: sqlite3.Connection, document_id: str, items: Sequence[Item]) -> None:
     """Replace a document's items (caller holds the transaction)."""
     conn.execute("DELETE FROM items WHERE document_id = ?", (document_id,))
     conn.executemany(
         f"INSERT OR REPLACE INTO items ({ITEM_COLUMNS}) VALUES ({', '.join('?' * 19)})",
-        [
-            (
-                it.id,
-                document_id,
-                i,
-                it.kind,
-                it.label,
-                it.text,
-                to_json(it.pages),
-                to_json(it.section_path),
-                it.addressee,
-                it.priority,
-                it.resources,
-                it.timing,
-                it.condition,
-                it.parent_id,
-                to_json(it.fields),
-                to_json([[o.pages, o.section_path, o.text] for o in it.occurrences]),
-                to_json([[t.kind, t.value, t.evidence] for t in it.tags]),
-                it.evidence,
-                float(it.confidence),
-            )
-            for i, it in enumerate(items)
-        ],
+        item_params(document_id, items),
     )
 
 

@@ -13,9 +13,11 @@ from ingest.records import Document, Item, Table
 
 from .. import store
 from ..rows import (
+    ITEM_COLUMNS,
     TABLE_COLUMNS,
     _tuple,
     block_params,
+    item_params,
     row_to_block,
     row_to_item,
     row_to_section,
@@ -138,27 +140,8 @@ def write_contents(conn: Connection, doc: Document) -> None:
         )
 
 
-_ITEM_COLUMNS = [
-    "document_id",
-    "ord",
-    "kind",
-    "label",
-    "text",
-    "pages",
-    "section_path",
-    "addressee",
-    "priority",
-    "resources",
-    "timing",
-    "condition",
-    "parent_id",
-    "fields",
-    "occurrences",
-    "tags",
-    "evidence",
-    "confidence",
-]
-_REPLACE_ITEM = ", ".join(f"{c} = EXCLUDED.{c}" for c in _ITEM_COLUMNS)  # INSERT OR REPLACE
+# every column but the key: what an upsert overwrites (SQLite's INSERT OR REPLACE)
+_REPLACE_ITEM = ", ".join(f"{c} = EXCLUDED.{c}" for c in ITEM_COLUMNS.split(", ") if c != "id")
 
 
 def write_items(conn: Connection, document_id: str, items: Sequence[Item]) -> None:
@@ -166,34 +149,9 @@ def write_items(conn: Connection, document_id: str, items: Sequence[Item]) -> No
     conn.execute("DELETE FROM items WHERE document_id = %s", (document_id,))
     with conn.cursor() as cur:
         cur.executemany(
-            "INSERT INTO items (id, document_id, ord, kind, label, text, pages, section_path,"
-            " addressee, priority, resources, timing, condition, parent_id, fields, occurrences,"
-            f" tags, evidence, confidence) VALUES ({', '.join(['%s'] * 19)})"
+            f"INSERT INTO items ({ITEM_COLUMNS}) VALUES ({', '.join(['%s'] * 19)})"
             f" ON CONFLICT (id) DO UPDATE SET {_REPLACE_ITEM}",
-            [
-                (
-                    it.id,
-                    document_id,
-                    i,
-                    it.kind,
-                    it.label,
-                    it.text,
-                    to_json(it.pages),
-                    to_json(it.section_path),
-                    it.addressee,
-                    it.priority,
-                    it.resources,
-                    it.timing,
-                    it.condition,
-                    it.parent_id,
-                    to_json(it.fields),
-                    to_json([[o.pages, o.section_path, o.text] for o in it.occurrences]),
-                    to_json([[t.kind, t.value, t.evidence] for t in it.tags]),
-                    it.evidence,
-                    float(it.confidence),
-                )
-                for i, it in enumerate(items)
-            ],
+            item_params(document_id, items),
         )
 
 
