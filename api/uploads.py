@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 import unicodedata
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import BinaryIO
 
@@ -96,8 +97,13 @@ class UploadQueue:
         self.jobs = JobStore(open_reader(kb.home / DB_NAME))
         self.jobs.interrupt_unfinished(RESTARTED)
         self._clean_orphans()
-        # one feeder thread: parsing runs in the pool's processes, storing takes one writer
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evalkb-upload")
+        # one feeder per parser process: a slow file (a long OCR) holds one of them, and the
+        # uploads behind it go to the others; storing still takes the one writer lock
+        self._executor = ThreadPoolExecutor(
+            max_workers=max(1, kb.settings.jobs), thread_name_prefix="evalkb-upload"
+        )
+        self._pending: set[Future[None]] = set()
+        self._pending_lock = threading.Lock()
 
     def _clean_orphans(self) -> None:
         """Remove staged files no job needs (left by a process that died while staging)."""
@@ -111,7 +117,7 @@ class UploadQueue:
         job = self.jobs.add(Job(uuid.uuid4().hex, path.name, size, staged_path=str(path.resolve())))
         for old in self.jobs.prune(MAX_JOBS_KEPT):
             self._discard(old)
-        self._executor.submit(self._run, job.id, password)
+        self._start(job.id, password)
         return job
 
     def retry(self, job_id: str, password: str | None = None) -> Job:
@@ -122,8 +128,18 @@ class UploadQueue:
         if not job.staged_path or not Path(job.staged_path).exists():
             raise InvalidQuery(f"the staged file of job {job_id} is gone; upload it again")
         job = self.jobs.update(job_id, status=QUEUED, error="", started_at="", finished_at="")
-        self._executor.submit(self._run, job.id, password)
+        self._start(job.id, password)
         return job
+
+    def _start(self, job_id: str, password: str | None) -> None:
+        future = self._executor.submit(self._run, job_id, password)
+        with self._pending_lock:
+            self._pending.add(future)
+        future.add_done_callback(self._finished)
+
+    def _finished(self, future: Future[None]) -> None:
+        with self._pending_lock:
+            self._pending.discard(future)
 
     def get(self, job_id: str) -> Job:
         """One job; NotFound for an unknown id."""
@@ -164,7 +180,11 @@ class UploadQueue:
 
     def wait_idle(self, timeout: float = 60) -> None:
         """Block until every queued job has run (tests and shutdown)."""
-        self._executor.submit(lambda: None).result(timeout=timeout)
+        with self._pending_lock:
+            pending = list(self._pending)
+        _, not_done = wait(pending, timeout=timeout)
+        if not_done:
+            raise TimeoutError(f"{len(not_done)} upload job(s) still running after {timeout} s")
 
     def shutdown(self) -> None:
         """Stop taking jobs; let the running one finish; close the job connection."""

@@ -265,6 +265,8 @@ def test_jobs_outlive_a_restart_and_interrupted_ones_can_be_retried(
         return [IngestOutcome(str(paths[0]), INGESTED, "ab" * 32)]
 
     monkeypatch.setattr(kb, "ingest", blocked)
+    # one feeder thread, so the second upload is still queued when the process dies
+    monkeypatch.setattr(kb, "settings", kb.settings.model_copy(update={"jobs": 1}))
     first = UploadQueue(kb)
     running = first.submit(*stage(first, "running.md"))
     queued = first.submit(*stage(first, "queued.md"))

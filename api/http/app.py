@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
@@ -46,7 +46,7 @@ def create_app(kb: KnowledgeBase | None = None) -> FastAPI:
         app.state.read_pool = base.read_pool()  # SQLite or Postgres connections
         app.state.uploads = UploadQueue(base)
         slots = base.settings.search_slots or os.cpu_count() or 1
-        app.state.search_slots = threading.BoundedSemaphore(slots)
+        app.state.search_slots = anyio.CapacityLimiter(slots)  # see deps.run_heavy
         try:
             yield
         finally:
@@ -62,6 +62,7 @@ def create_app(kb: KnowledgeBase | None = None) -> FastAPI:
     install_guards(app, settings_of)
     for module in (
         routes_search,
+        routes_recurring,
         routes_items,
         routes_responses,
         routes_followup,

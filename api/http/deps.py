@@ -8,9 +8,10 @@ state and never block the writer) and reads through `kb.reader(conn)`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated, cast
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, TypeVar, cast
 
+import anyio.to_thread
 from fastapi import Depends, Request
 
 from index.connections import ReadPool
@@ -40,6 +41,20 @@ async def read_access(request: Request) -> AsyncIterator[Reader]:
         yield kb.reader(conn)
     finally:
         pool.release(conn)
+
+
+T = TypeVar("T")
+
+
+async def run_heavy(request: Request, work: Callable[[], T]) -> T:
+    """Run CPU-heavy work (a search, a clustering) on a thread, at most `search_slots` at once.
+
+    Waiting for a slot holds no thread: if queued searches sat in the shared thread pool, 50
+    clients' searches would take all its threads and cheap reads (/items, /documents) would
+    queue behind them for a thread, not for the cores.
+    """
+    limiter: anyio.CapacityLimiter = request.app.state.search_slots
+    return await anyio.to_thread.run_sync(work, limiter=limiter)
 
 
 def write_access(request: Request) -> KnowledgeBase:

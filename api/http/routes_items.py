@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from index.query import SORTS, ItemQuery
 
 from .. import response_views as rv
 from .. import views
 from . import models
-from .deps import Read
+from .deps import Read, run_heavy
 from .params import query_dependency
 
 router = APIRouter(tags=["items"])
@@ -61,12 +61,16 @@ def get_item(read: Read, item_id: ItemId) -> dict[str, Any]:
     response_model=models.SimilarResponse,
     responses=models.problems(404, 422, 501),
 )
-def similar_items(
-    read: Read, item_id: ItemId, k: Annotated[int, Query(ge=1, le=50)] = 10
+async def similar_items(
+    read: Read, http: Request, item_id: ItemId, k: Annotated[int, Query(ge=1, le=50)] = 10
 ) -> dict[str, Any]:
     """Items from other documents most similar to this one."""
-    item = read.item(item_id)  # 404 before asking the index
-    return {"item_id": item.id, "hits": [views.hit_dict(h) for h in read.similar(item.id, k)]}
+
+    def work() -> dict[str, Any]:
+        item = read.item(item_id)  # 404 before asking the index
+        return {"item_id": item.id, "hits": [views.hit_dict(h) for h in read.similar(item.id, k)]}
+
+    return await run_heavy(http, work)
 
 
 @router.get(

@@ -10,7 +10,7 @@ from index.query import SearchRequest
 
 from .. import views
 from . import models
-from .deps import Read
+from .deps import Read, run_heavy
 from .params import query_dependency
 
 router = APIRouter(tags=["search"])
@@ -20,12 +20,9 @@ Search = Annotated[SearchRequest, Depends(query_dependency(SearchRequest))]
 @router.get(
     "/search", response_model=models.SearchResponse, responses=models.problems(404, 409, 422, 501)
 )
-def search(read: Read, request: Search, http: Request) -> dict[str, Any]:
+async def search(read: Read, request: Search, http: Request) -> dict[str, Any]:
     """Search items, passages and tables; every hit carries document, pages and section."""
-    # CPU-heavy: at most `search_slots` at once, so the thread pool's other requests
-    # (item and document reads, /health) are not queued behind them for the cores
-    with http.app.state.search_slots:
-        hits = [views.hit_dict(h) for h in read.search(request)]
+    hits = await run_heavy(http, lambda: [views.hit_dict(h) for h in read.search(request)])
     return {
         "query": request.query,
         "hits": hits,
@@ -37,6 +34,6 @@ def search(read: Read, request: Search, http: Request) -> dict[str, Any]:
 
 
 @router.get("/themes", response_model=list[models.Theme], responses=models.problems(501))
-def themes(read: Read) -> list[dict[str, Any]]:
+async def themes(read: Read, http: Request) -> list[dict[str, Any]]:
     """Recurring themes across documents, with their member items."""
-    return [views.theme_dict(t) for t in read.themes()]
+    return await run_heavy(http, lambda: [views.theme_dict(t) for t in read.themes()])
