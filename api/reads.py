@@ -13,10 +13,12 @@ from pathlib import Path
 
 from index.library import Library
 from index.query import ItemQuery, SearchRequest
+from index.recurring import Recurring, find_recurring
 from index.responses import ResponseStore
 from index.search import Hit, Searcher
 from index.store import DocumentSummary
 from index.themes import Theme
+from index.uptake import Uptake, find_uptake
 from ingest.errors import InvalidQuery, NotFound
 from ingest.records import Document, Item, Table
 
@@ -110,6 +112,28 @@ class Reader:
     def themes(self) -> list[Theme]:
         """Recurring themes across documents."""
         return self.searcher.themes()
+
+    def recurring(
+        self,
+        kind: str = "recommendation",
+        *,
+        min_documents: int = 2,
+        limit: int | None = None,
+        document: str = "",
+    ) -> list[Recurring]:
+        """Clusters of similar items (recommendations by default) given in several documents;
+        `document` (id, prefix or file name) keeps the clusters it takes part in."""
+        conn = self._sqlite("recurring recommendations")
+        ids = [self.library.resolve(document).id] if document.strip() else []
+        return find_recurring(
+            conn, kind=kind, min_documents=min_documents, document_ids=ids, limit=limit
+        )
+
+    def uptake(self, item_id: str, *, k: int = 10, passages: int = 3) -> Uptake:
+        """Later documents whose passages address an item (id or unique prefix), best first."""
+        item = self.item(item_id)  # NotFound before asking the index
+        self._sqlite("uptake")
+        return find_uptake(self.searcher, item.id, k=k, passages=passages)
 
     def status(self) -> dict[str, object]:
         """Counts, versions and paths: what `evalkb status` and `/stats` show."""

@@ -11,6 +11,8 @@ Clients speak raw keep-alive HTTP (bench/rawhttp.py): httpx cost as much CPU as 
     python bench/load.py                          # temp store from corpus/: torch, onnx, onnx-w2
     python bench/load.py --home data --configs onnx,onnx-w2   # an existing data dir, read-only
     python bench/load.py --url http://127.0.0.1:8000 --clients 20 --duration 10
+
+`--clients 10,50` (the default) runs 10 then 50 concurrent clients after the 1-client baseline.
 """
 
 from __future__ import annotations
@@ -134,26 +136,32 @@ def report(label: str, stats: Stats, seconds: float, cpu: tuple[float, float]) -
 
 def measure(
     args: argparse.Namespace, url: str, pids: list[int], upload: Path | None
-) -> tuple[list[list[str]], Stats]:
-    """Baseline (1 client) then the concurrent run on one server; table rows and the load."""
+) -> tuple[list[list[str]], list[tuple[int, Stats]]]:
+    """Baseline (1 client) then each concurrent run on one server (the upload during the
+    last); table rows and each run's load."""
     paths, note = request_mix(url)
     if note:
         print(note)
     rows = []
-    runs = ((1, args.baseline_duration, None), (args.clients, args.duration, upload))
-    load, job = Stats(), {}
+    counts = [int(c) for c in str(args.clients).split(",")]
+    runs: list[tuple[int, float, Path | None]] = [(1, args.baseline_duration, None)]
+    runs += [(c, args.duration, upload if c == counts[-1] else None) for c in counts]
+    loads: list[tuple[int, Stats]] = []
+    job: dict[str, object] = {}
     for clients, seconds, file in runs:
         server0, client0 = cpu_seconds(pids), time.process_time()
-        load, elapsed, job = asyncio.run(run_load(url, paths, clients, seconds, file))
+        load, elapsed, done = asyncio.run(run_load(url, paths, clients, seconds, file))
+        job = done or job
         cpu = (cpu_seconds(pids) - server0, time.process_time() - client0)
         rows.append(report(f"  {clients} client(s), {elapsed:.0f} s", load, elapsed, cpu))
+        loads.append((clients, load))
     if job:
         print(
             f"  upload during the load: {upload.name if upload else ''} → {job.get('status')} "
             f"{job.get('outcome', '')} in {job.get('seconds', '?')} s"
             + (f" ({job.get('error')})" if job.get("error") else "")
         )
-    return rows, load
+    return rows, loads
 
 
 def config_env(name: str) -> tuple[dict[str, str], int]:
@@ -174,7 +182,7 @@ def main() -> None:
     parser.add_argument("--home", help="data dir to serve (default: temp store from --corpus)")
     parser.add_argument("--corpus", default="corpus/")
     parser.add_argument("--configs", default="torch,onnx,onnx-w2")
-    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--clients", default="10,50", help="concurrent clients per run")
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--baseline-duration", type=float, default=5)
     parser.add_argument(
@@ -187,9 +195,9 @@ def main() -> None:
               "server CPU ms/req", "client CPU ms/req"]  # fmt: skip
     search_p50: dict[str, float] = {}
     if args.url:
-        rows, load = measure(args, args.url.rstrip("/"), [], None)
+        rows, loads = measure(args, args.url.rstrip("/"), [], None)
         print_rows([header, *rows])
-        per_endpoint(load)
+        per_endpoint(loads)
         return
     with tempfile.TemporaryDirectory(prefix="evalkb-load-") as scratch:
         home, throwaway = prepare_home(args, Path(scratch))
@@ -206,36 +214,38 @@ def main() -> None:
             try:
                 pids = [proc.pid, *children(proc.pid)]
                 print(f"\n== {name}: EVALKB_ENCODER={env['EVALKB_ENCODER']}, {workers} worker(s)")
-                rows, load = measure(args, url, pids, upload)
+                rows, loads = measure(args, url, pids, upload)
             finally:
                 stop(proc)
             print_rows([header, *rows])
-            per_endpoint(load)
-            search_p50[name] = pct(load.latencies.get("search", []), 0.5)
+            per_endpoint(loads)
+            search_p50[name] = pct(loads[-1][1].latencies.get("search", []), 0.5)
     print(f"\n{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     first = next(iter(search_p50), "")
     for name, p50 in search_p50.items():
         ratio = search_p50[first] / p50 if p50 else 0
-        print(f"search p50, {args.clients} clients: {name:10s} {p50:8.1f} ms  ({ratio:.2f}x)")
+        print(f"search p50, {loads[-1][0]} clients: {name:10s} {p50:8.1f} ms  ({ratio:.2f}x)")
 
 
-def per_endpoint(load: Stats) -> None:
-    print("  per endpoint (concurrent run):")
-    print_rows(
-        [["  endpoint", "requests", "p50 ms", "p95 ms", "errors"]]
-        + [
-            [
-                f"  {name}",
-                str(len(v)),
-                f"{pct(v, 0.5):.1f}",
-                f"{pct(v, 0.95):.1f}",
-                str(load.errors.get(name, 0)),
-            ]  # fmt: skip
-            for name, v in sorted(load.latencies.items())
-        ]
-    )
-    for sample in load.samples:
-        print("  error sample:", sample)
+def per_endpoint(loads: list[tuple[int, Stats]]) -> None:
+    """p50/p95 per endpoint for each run (1 client, then each concurrent run)."""
+    for clients, load in loads:
+        print(f"  per endpoint, {clients} client(s):")
+        print_rows(
+            [["  endpoint", "requests", "p50 ms", "p95 ms", "errors"]]
+            + [
+                [
+                    f"  {name}",
+                    str(len(v)),
+                    f"{pct(v, 0.5):.1f}",
+                    f"{pct(v, 0.95):.1f}",
+                    str(load.errors.get(name, 0)),
+                ]  # fmt: skip
+                for name, v in sorted(load.latencies.items())
+            ]
+        )
+        for sample in load.samples:
+            print("  error sample:", sample)
 
 
 def children(pid: int) -> list[int]:

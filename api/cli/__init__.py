@@ -11,6 +11,7 @@ from ingest.errors import EvalkbError
 
 from .commands import add_document_commands
 from .followup import add_followup_commands
+from .recurring import add_recurring_commands
 from .responses import add_response_commands
 from .search import add_search_commands
 
@@ -25,6 +26,7 @@ def build_parser(extra: Sequence[Register] = ()) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     add_document_commands(sub)
     add_search_commands(sub)
+    add_recurring_commands(sub)
     add_response_commands(sub)
     add_followup_commands(sub)
     for register in extra:

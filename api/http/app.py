@@ -22,6 +22,7 @@ from . import (
     routes_health,
     routes_items,
     routes_jobs,
+    routes_recurring,
     routes_responses,
     routes_search,
 )

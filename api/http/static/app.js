@@ -1,5 +1,7 @@
 // evalkb web page: search with filters, grouped results, an item view with similar items.
 // Plain JS, no build step. Every text from the API goes through textContent (never innerHTML).
+// followup.js (loaded after this file) adds the follow-up register and the item's management
+// responses and history; it uses the helpers defined here ($, el, getJSON, sendJSON…).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -29,8 +31,10 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-async function getJSON(url) {
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
+// Errors come back as problem+json: their `detail` is the sentence the user sees.
+async function requestJSON(url, options = {}) {
+  const headers = { Accept: "application/json", ...(options.headers || {}) };
+  const response = await fetch(url, { ...options, headers });
   let body = null;
   try { body = await response.json(); } catch (e) { body = null; }
   if (!response.ok) {
@@ -39,6 +43,25 @@ async function getJSON(url) {
     throw error;
   }
   return body;
+}
+
+function getJSON(url) {
+  return requestJSON(url);
+}
+
+// A write. Without a key the server accepts it only from this machine (loopback, same
+// origin); a key is sent only when the user typed one, never stored by the page.
+function sendJSON(method, url, body, key = "") {
+  const headers = { "Content-Type": "application/json" };
+  if (key) headers["X-API-Key"] = key;
+  return requestJSON(url, { method, headers, body: JSON.stringify(body) });
+}
+
+// The document list feeds two filters (search and follow-up): fetched once, shared.
+let documentList = null;
+function documents() {
+  if (!documentList) documentList = getJSON("/documents");
+  return documentList;
 }
 
 function say(text, isError = false) {
@@ -52,6 +75,11 @@ function pageLink(hit) {
   const label = pages.length ? `p. ${pages.join(", ")}` : "open file";
   return el("a", { href: hit.url || `/documents/${hit.document_id}/file`, target: "_blank",
                    rel: "noopener", class: "page-link" }, label);
+}
+
+function openItem(id) {
+  openedFromPage = true; // "back" then returns to the list the item was opened from
+  location.hash = `item=${encodeURIComponent(id)}`;
 }
 
 function itemIdOf(hit) {
@@ -88,10 +116,7 @@ function hitNode(hit) {
       : null);
   const body = id
     ? el("button", { type: "button", class: "open-item", "data-id": id,
-                     onclick: () => {
-        openedFromPage = true;
-        location.hash = `item=${encodeURIComponent(id)}`;
-      } }, text)
+                     onclick: () => openItem(id) }, text)
     : el("div", {}, text);
   return el("li", { class: `hit ${group}` }, badge, el("div", { class: "text" }, body), meta);
 }
@@ -158,9 +183,22 @@ async function runSearch(state) {
   say(result.hits.length ? `${result.hits.length} result(s) for “${state.q}”` : `No results for “${state.q}”.`);
 }
 
+// One view at a time: "search" (form and results), "item" (under the search form) or
+// "followup" (the register, from followup.js).
+function showView(name) {
+  $("search").hidden = name === "followup";
+  $("results").hidden = name !== "search";
+  if (name !== "search") $("export").hidden = true; // shown again by the next search
+  $("item").hidden = name !== "item";
+  $("followup").hidden = name !== "followup";
+  for (const tab of ["search", "followup"]) {
+    if (tab === name) $(`tab-${tab}`).setAttribute("aria-current", "page");
+    else $(`tab-${tab}`).removeAttribute("aria-current");
+  }
+}
+
 function showResults() {
-  $("item").hidden = true;
-  $("results").hidden = false;
+  showView("search");
 }
 
 function fieldList(item) {
@@ -180,12 +218,13 @@ function fieldList(item) {
 }
 
 async function showItem(id) {
-  $("results").hidden = true;
-  $("export").hidden = true;
-  $("item").hidden = false;
+  showView("item");
+  $("item").dataset.id = id;
   $("item-body").replaceChildren(el("p", {}, "Loading…"));
   $("item-citations").replaceChildren();
   $("item-similar").replaceChildren();
+  $("item-responses").hidden = true; // until itemFollowup() has the item's own
+  $("item-history").hidden = true;
   say("");
   let item;
   try {
@@ -203,6 +242,7 @@ async function showItem(id) {
     el("a", { href: c.url, target: "_blank", rel: "noopener", class: "page-link" },
        c.pages.length ? `p. ${c.pages.join(", ")}` : "open file"),
     ` — ${c.document}${c.section ? " · " + c.section : ""}`)));
+  itemFollowup(item); // responses and history (followup.js), loaded alongside similar items
   try {
     const similar = await getJSON(`/items/${encodeURIComponent(item.id)}/similar?k=8`);
     $("item-similar").replaceChildren(...similar.hits.map(hitNode));
@@ -215,6 +255,7 @@ async function showItem(id) {
 async function route() {
   const match = location.hash.match(/^#item=(.+)$/);
   if (match) return showItem(decodeURIComponent(match[1]));
+  if (location.hash === "#followup") return showFollowup();
   showResults();
   const state = formState();
   if (state.q || state.kind || state.document || state.addressee || state.theme) {
@@ -229,7 +270,7 @@ async function loadFilters() {
     $("stats").textContent = `${stats.documents} document(s), ${stats.pages} pages, ${items} items, ${stats.tables} tables`;
   } catch (error) { $("stats").textContent = ""; }
   try {
-    const docs = await getJSON("/documents");
+    const docs = await documents();
     for (const doc of docs) $("document").append(el("option", { value: doc.id }, doc.file_name));
   } catch (error) { /* the filter just stays empty */ }
   try {
@@ -250,5 +291,8 @@ $("back").addEventListener("click", (event) => {
   else location.hash = "";
 });
 window.addEventListener("hashchange", route);
-loadFilters();
-route();
+// Start once every script has run: route() may show the follow-up view from followup.js.
+document.addEventListener("DOMContentLoaded", () => {
+  loadFilters();
+  route();
+});
