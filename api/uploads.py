@@ -27,7 +27,14 @@ from ingest.readers import sniff
 
 from .service import KnowledgeBase
 
-SUFFIX_OF = {"pdf": ".pdf", "docx": ".docx", "text": ".txt", "markdown": ".md", "html": ".html"}
+SUFFIX_OF = {
+    "pdf": ".pdf",
+    "docx": ".docx",
+    "xlsx": ".xlsx",
+    "text": ".txt",
+    "markdown": ".md",
+    "html": ".html",
+}
 CHUNK = 1 << 20
 MAX_JOBS_KEPT = 500
 RESTARTED = "the server stopped before this job finished; retry it with POST /jobs/{id}/retry"

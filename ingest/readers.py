@@ -18,7 +18,7 @@ TEXT_SUFFIXES = {
     ".html": "html",
     ".htm": "html",
 }
-SUPPORTED_SUFFIXES = (".pdf", ".docx", *TEXT_SUFFIXES)
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".xlsx", *TEXT_SUFFIXES)
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -34,7 +34,8 @@ _DEFAULTS = ReadOptions()  # frozen: one shared default is safe
 
 
 def sniff(data: bytes, name: str) -> str:
-    """The reader for these bytes: pdf, docx, text, markdown or html; else UnsupportedFile."""
+    """The reader for these bytes: pdf, docx, xlsx, text, markdown or html; else
+    UnsupportedFile."""
     head = data[:2048]
     suffix = Path(name).suffix.lower()
     if head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
@@ -42,6 +43,8 @@ def sniff(data: bytes, name: str) -> str:
     if head.startswith(b"PK\x03\x04"):
         if suffix in (".docx", "") and b"word/" in data[:65536]:
             return "docx"
+        if suffix in (".xlsx", "") and b"xl/" in data[:65536]:
+            return "xlsx"
         kind = suffix or "supported"
         raise UnsupportedFile(name, f"the file is a ZIP archive, not a {kind} file")
     if head.startswith(b"\xff\xd8\xff"):
@@ -83,6 +86,10 @@ def read_bytes(data: bytes, name: str, options: ReadOptions = _DEFAULTS) -> Docu
         from .docx_reader import read_docx
 
         return read_docx(data, name, options)
+    if kind == "xlsx":
+        from .xlsx_reader import read_xlsx
+
+        return read_xlsx(data, name, options)
     from .text_reader import read_text
 
     return read_text(data, name, kind, options)

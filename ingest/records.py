@@ -80,7 +80,7 @@ class Document:
     title: str
     language: str  # "fr" | "en" | "" when unknown
     page_count: int
-    media_type: str  # "pdf" | "docx" | "text" | "markdown" | "html"
+    media_type: str  # "pdf" | "docx" | "xlsx" | "text" | "markdown" | "html"
     sections: tuple[Section, ...] = ()
     blocks: tuple[Block, ...] = ()
     tables: tuple[Table, ...] = ()

@@ -220,6 +220,57 @@ def test_docx_matrix_is_read(kb, tmp_path: Path) -> None:  # type: ignore[no-unt
     assert got["1"].response.actions[0].responsible == "WASH unit"
 
 
+def test_xlsx_matrix_is_read(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Matrices are often spreadsheets: a title line, then one row per recommendation."""
+    import datetime
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Management response"
+    sheet.append(["Management response to the final evaluation of the Coastal Programme"])
+    sheet.append([])
+    sheet.append(["Recommendation", "Management response", "Key actions", "Responsible",
+                  "Deadline", "Status"])  # fmt: skip
+    sheet.append(["1. Strengthen the district water committees with regular training.",
+                  "Accepted", "Organise quarterly training", "WASH unit",
+                  datetime.datetime(2025, 6, 30), "Ongoing"])  # fmt: skip
+    sheet.append(["2. Expand the cash transfer scheme to pastoralist households.",
+                  "Rejected: the scheme closes in 2025.", "", "", "", ""])  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    evaluation = store(kb, tmp_path, "coastal-evaluation.md", EVALUATION_EN)
+    matrix = store(kb, tmp_path, "coastal-response.xlsx", buffer.getvalue())
+    doc = kb.read.document(matrix)
+    assert doc.media_type == "xlsx" and doc.tables[0].rows[0][0] == "Recommendation"
+    got = by_number(kb)
+    assert [got[n].response.verdict for n in "12"] == ["accepted", "rejected"]
+    action = got["1"].response.actions[0]
+    assert (action.responsible, action.deadline, action.status) == (
+        "WASH unit",
+        "2025-06-30",
+        "Ongoing",
+    )
+    assert got["1"].response.pages == (1,)
+    assert got["1"].evaluation_id == evaluation and len(got["1"].links) == 1
+    assert "water committees" in item_texts(kb, got["1"])[0]
+
+
+def test_a_broken_workbook_is_refused_with_its_reason() -> None:
+    import io
+    import zipfile
+
+    from ingest.errors import IngestError
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("xl/workbook.xml", "<not a workbook")
+    with pytest.raises(IngestError, match="matrix.xlsx.*Excel workbook"):
+        read_bytes(buffer.getvalue(), "matrix.xlsx")
+
+
 def test_cli_lists_responses_and_unmatched(kb, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     from api.cli import main
     from api.response_views import RESPONSE_COLUMNS
