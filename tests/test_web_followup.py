@@ -133,6 +133,24 @@ def test_followup_table_filters_edit_and_item_view(pair: Any, page: Any, server:
     page.click("#back")
     expect(page.locator("#followup")).to_be_visible()
     expect(row.locator(".fu-state")).to_contain_text("Saved: Completed")
+
+    # a due date and notes set inline; only what changed is sent and kept in the history
+    row.locator(".fu-due").fill("2030-01-31")
+    row.locator(".fu-notes").fill("budget found")
+    row.locator(".fu-save").click()
+    expect(row.locator("td.due")).to_contain_text("2030-01-31")
+    rows = api(page, server, "/followup", document=evaluation)["rows"]
+    saved = next(r for r in rows if r["target_id"] == action)
+    assert (saved["status"], saved["due"], saved["notes"]) == (
+        "completed",
+        "2030-01-31",
+        "budget found",
+    )
+    history = api(page, server, f"/items/{item}/history")["changes"]
+    assert sorted((c["field"], c["new"]) for c in history[2:]) == [
+        ("due", "2030-01-31"),
+        ("notes", "budget found"),
+    ]
     page.click("#tab-search")
     expect(page.locator("#search")).to_be_visible()
     assert page.is_hidden("#followup")

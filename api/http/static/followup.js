@@ -131,9 +131,13 @@ function statusForm(row) {
   const select = el("select", { class: "fu-row-status", "aria-label": label },
     ...Object.keys(STATUS_LABEL).map((s) => el("option", { value: s }, STATUS_LABEL[s])));
   select.value = row.status;
+  const due = el("input", { type: "date", class: "fu-due", value: row.due || "",
+                            "aria-label": "Due date" });
+  const notes = el("input", { class: "fu-notes", maxlength: "2000", value: row.notes || "",
+                              placeholder: "notes on this row", "aria-label": "Notes" });
   const note = el("input", { class: "fu-note", maxlength: "2000", placeholder: "note (optional)",
                              "aria-label": "Note kept in the history" });
-  const form = el("form", { class: "fu-edit" }, select, note,
+  const form = el("form", { class: "fu-edit" }, select, due, notes, note,
     el("button", { type: "submit", class: "fu-save" }, "Save"),
     el("div", { class: "fu-state", role: "status" },
        row.extracted_status ? `Matrix: ${row.extracted_status}` : ""));
@@ -161,22 +165,33 @@ function showSaveState(form, text, isError) {
 // state, shown in the row. A refusal shows the server's reason (problem+json `detail`).
 async function saveStatus(row, form) {
   const status = form.querySelector(".fu-row-status").value;
+  const due = form.querySelector(".fu-due").value;
+  const notes = form.querySelector(".fu-notes").value.trim();
   const note = form.querySelector(".fu-note");
-  if (status === row.status && !note.value.trim()) {
-    showSaveState(form, "Nothing to save: change the status or write a note.", true);
+  // only what changed is sent, so the history records real changes
+  const body = { note: note.value.trim(), user: $("fu-user").value.trim() };
+  if (status !== row.status) body.status = status;
+  if (due !== (row.due || "")) body.due = due;
+  if (notes !== (row.notes || "")) body.notes = notes;
+  if (!("status" in body || "due" in body || "notes" in body || body.note)) {
+    showSaveState(form, "Nothing to save: change the status, due date or notes, or write a note.",
+                  true);
     return;
   }
   const button = form.querySelector(".fu-save");
   button.disabled = true;
-  const body = { status, note: note.value.trim(), user: $("fu-user").value.trim() };
   try {
     const saved = await sendJSON("PATCH", `/followup/${encodeURIComponent(row.target_id)}`, body,
                                  $("fu-key").value.trim());
     row.status = saved.status;
+    row.due = saved.due || "";
+    row.notes = saved.notes || "";
     note.value = "";
     const by = `${saved.updated_by} · ${when(saved.updated_at)}`;
     showSaveState(form, `Saved: ${statusLabel(saved.status)} · ${by}`);
-    markOverdue(form.closest("tr"), isOverdue(saved.due, saved.status));
+    const tr = form.closest("tr");
+    tr.replaceChild(dueCell(row), tr.querySelector("td.due"));
+    markOverdue(tr, isOverdue(saved.due, saved.status));
   } catch (error) {
     showSaveState(form, `Not saved: ${error.message}`, true);
   } finally {
