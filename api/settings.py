@@ -80,7 +80,14 @@ class Settings(BaseSettings):
         3072, ge=0, description="address-space limit of a parser (0 = none)"
     )
     upload_max_mb: float = Field(50, gt=0, description="largest upload accepted by the API")
-    api_keys: str = Field("", description="comma-separated keys for uploads and deletes")
+    api_keys: str = Field(
+        "", description="comma-separated keys for writes: uploads, deletes, follow-up, review"
+    )
+    read_keys: str = Field(
+        "",
+        description="comma-separated keys of clients that may read but never write (a write "
+        "with one answers 403, not 401); reads need no key",
+    )
     cors_origins: str = Field("", description="comma-separated origins allowed by CORS")
     allowed_hosts: str = Field(
         "",
@@ -112,6 +119,11 @@ class Settings(BaseSettings):
     def keys(self) -> set[str]:
         """Configured API keys (empty: writes only from loopback)."""
         return {k.strip() for k in self.api_keys.split(",") if k.strip()}
+
+    @property
+    def reader_keys(self) -> set[str]:
+        """Keys known to be read-only (their writes are forbidden, not unauthenticated)."""
+        return {k.strip() for k in self.read_keys.split(",") if k.strip()}
 
 
 @lru_cache(maxsize=1)

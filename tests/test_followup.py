@@ -223,6 +223,17 @@ def test_http_followup_history_keys_and_export(kb, pair) -> None:  # type: ignor
         r = client.patch(f"/followup/{action}", json=body, headers=good)
         assert r.status_code == 200 and r.json()["updated_by"].startswith("key:")
         assert "s3cret" not in r.text
+    # a key given read rights only: its edits are forbidden (403) and change nothing
+    with make_client(
+        kb, peer=("198.51.100.7", 4000), api_keys="s3cret", read_keys="look"
+    ) as client:
+        before = client.get(f"/items/{item}/history").json()["changes"]
+        reader = {"X-API-Key": "look"}
+        edit = client.patch(f"/followup/{action}", json={"status": "completed"}, headers=reader)
+        assert edit.status_code == 403 and "read but not write" in edit.json()["detail"]
+        refused = client.patch(f"/items/{item}/review", json=review, headers=reader)
+        assert refused.status_code == 403
+        assert client.get(f"/items/{item}/history").json()["changes"] == before
     with make_client(kb, peer=("198.51.100.7", 4000), api_keys="") as client:
         assert client.patch(f"/followup/{action}", json=body).status_code == 403
 

@@ -76,13 +76,19 @@ def presented_key(request: Request) -> str:
     return key
 
 
+def _matches(key: str, keys: set[str]) -> bool:
+    # compare_digest on every key: no timing hint about which prefix matched
+    return any([hmac.compare_digest(key.encode(), k.encode()) for k in keys])
+
+
 def check_write_access(request: Request, settings: Settings) -> None:
     """Raise 401/403 problem errors unless this request may upload or delete."""
     keys = settings.keys
     if keys:
         key = presented_key(request)
-        # compare_digest on every key: no timing hint about which prefix matched
-        if not key or not any(hmac.compare_digest(key.encode(), k.encode()) for k in keys):
+        if key and _matches(key, settings.reader_keys) and not _matches(key, keys):
+            raise ApiError(403, "this API key may read but not write")
+        if not key or not _matches(key, keys):
             raise ApiError(
                 401,
                 "this operation needs an API key (X-API-Key header); "
