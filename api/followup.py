@@ -3,20 +3,21 @@
 `Followup(conn, lock)` reads the register (`index.register`), sets statuses, due dates and
 notes on recommendations and actions, records reviews of items, and reads their history
 (`index.followup`). Writes run under the writer's lock in one transaction each, so two
-concurrent edits both land, one after the other, each with its history. Records and
-export cells are built here too (CSV and XLSX through `views`' formula-neutralising writers).
+concurrent edits both land, one after the other, each with its history; on PostgreSQL the
+edited row is locked too, so the same holds across API servers. It runs over either
+backend's connection (`index.dbapi`). Records and export cells are built here too (CSV and
+XLSX through `views`' formula-neutralising writers).
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from index import store
+from index import dbapi
 from index.followup import (
     ACTION,
     CORRECTABLE,
@@ -59,7 +60,7 @@ FIELD_MAX = 5000  # characters of a corrected field
 class Followup:
     """The register, status changes, reviews and history over one connection."""
 
-    def __init__(self, conn: sqlite3.Connection, lock: threading.Lock | None = None) -> None:
+    def __init__(self, conn: dbapi.Conn, lock: threading.Lock | None = None) -> None:
         self.conn = conn
         self.lock = lock or threading.Lock()
         self.store = FollowupStore(conn)
@@ -113,7 +114,7 @@ class Followup:
         wanted = {k: v for k, v in changes.items() if v is not None}
         if not wanted and not note:
             raise InvalidQuery("nothing to change: give a status, a due date, notes or a note")
-        with self.lock, store.transaction(self.conn):
+        with self.lock, dbapi.transaction(self.conn):
             target_id, target = self.store.target(ref)
             initial = FollowupState(
                 target_id,
@@ -147,7 +148,7 @@ class Followup:
             raise InvalidQuery("a corrected field or note is too long")
         if fixes.get("text", "x").strip() == "":
             raise InvalidQuery("the corrected text is empty")
-        with self.lock, store.transaction(self.conn):
+        with self.lock, dbapi.transaction(self.conn):
             item_id, _ = self.store.target(ref, items_only=True)
             return self.store.set_review(item_id, verdict, fixes, who=who, note=note)
 

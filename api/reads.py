@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from index import dbapi
 from index.library import Library
 from index.query import ItemQuery, SearchRequest
 from index.recurring import Recurring, find_recurring
@@ -28,10 +29,13 @@ from .followup import Followup
 class Reader:
     """Documents, items, tables and search, read through one connection."""
 
-    def __init__(self, library: Library, searcher: Searcher, home: Path) -> None:
+    def __init__(
+        self, library: Library, searcher: Searcher, home: Path, files: Path | None = None
+    ) -> None:
         self.library = library
         self.searcher = searcher
         self.home = home
+        self.files = files or home / "files"  # where the kept originals are
 
     # -- documents ----------------------------------------------------------------------
     def documents(self) -> list[DocumentSummary]:
@@ -50,7 +54,7 @@ class Reader:
         """Path of the original file kept in the data dir."""
         doc_id = self.library.resolve(ref).id
         name = self.library.stored_file(doc_id)
-        path = self.home / "files" / name
+        path = self.files / name
         if not name or not path.exists():
             raise NotFound(f"the original file of document {doc_id[:12]} is missing")
         return path
@@ -84,14 +88,19 @@ class Reader:
         return self.library.item(item_id)
 
     @property
+    def conn(self) -> dbapi.Conn:
+        """This reader's connection as the store modules of both backends take it."""
+        return dbapi.shared(self.library.conn)
+
+    @property
     def responses(self) -> ResponseStore:
         """Management responses, their actions and links (`index.responses`)."""
-        return ResponseStore(self._sqlite("management responses"))
+        return ResponseStore(self.conn)
 
     @property
     def followup(self) -> Followup:
         """The follow-up register, reviews and history (`api.followup`), for reading."""
-        return Followup(self._sqlite("follow-up and review"))
+        return Followup(self.conn)
 
     def _sqlite(self, what: str) -> sqlite3.Connection:
         """The SQLite connection `what` needs (InvalidQuery on the PostgreSQL backend)."""
@@ -139,6 +148,7 @@ class Reader:
         """Counts, versions and paths: what `evalkb status` and `/stats` show."""
         return {
             "home": str(self.home.resolve()),
+            "files": str(self.files.resolve()),
             **self.library.counts(),
             **self.searcher.status(),
         }

@@ -52,7 +52,7 @@ def resume_incomplete(
     try:
         links: dict[Path, DocumentSummary] = {}
         for summary in targets:
-            original = kb.home / "files" / kb.library.stored_file(summary.id)
+            original = kb.files / kb.library.stored_file(summary.id)
             if not is_incomplete(summary.warnings):
                 done(IngestOutcome(summary.file_name, UNCHANGED, summary.id, "already complete"))
             elif not kb.library.stored_file(summary.id) or not original.is_file():

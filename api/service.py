@@ -28,6 +28,7 @@ from ingest.readers import ReadOptions
 
 from .batch import FAILED, INGESTED, UNCHANGED, IngestOutcome, collect_files
 from .followup import Followup
+from .queue_worker import ingest_through_queue
 from .reads import Reader
 from .settings import Settings, get_settings
 
@@ -54,6 +55,10 @@ class KnowledgeBase:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or get_settings()
         self.home = Path(self.settings.home)
+        # kept originals: under home, or a folder every server and worker shares
+        self.files = (
+            Path(self.settings.files_dir) if self.settings.files_dir else self.home / "files"
+        )
         # SQLite under home, or PostgreSQL when `database_url` is set (`index.pg.backend`)
         self.backend = open_backend(
             self.home,
@@ -74,11 +79,13 @@ class KnowledgeBase:
     @property
     def followup(self) -> Followup:
         """Follow-up and review (`api.followup`) on the writer connection, under its lock."""
-        return Followup(self.read._sqlite("follow-up and review"), self._write_lock)
+        return Followup(self.read.conn, self._write_lock)
 
     def reader(self, conn: sqlite3.Connection) -> Reader:
         """Reads (documents, items, search…) through `conn`, e.g. one per HTTP request."""
-        return Reader(self.backend.library_on(conn), self.index.searcher(conn), self.home)
+        return Reader(
+            self.backend.library_on(conn), self.index.searcher(conn), self.home, self.files
+        )
 
     def read_pool(self) -> Any:
         """A pool of read connections to this store (one per HTTP request)."""
@@ -94,28 +101,29 @@ class KnowledgeBase:
         ocr: bool | None = None,
         on_done: Callable[[IngestOutcome], None] | None = None,
     ) -> list[IngestOutcome]:
-        """Ingest files and folders; every file gets an outcome, none can stop the batch."""
+        """Ingest files and folders; every file gets an outcome, none can stop the batch.
+
+        On PostgreSQL the files go through the shared queue (`api.queue_worker`), so other
+        workers share the batch and a dead worker's file is read again by another; a batch
+        with a password is read here only (passwords are never written to the database).
+        """
         files, outcomes = collect_files(paths)
+        if self.backend.open_queue is not None and password is None:
+            for outcome in outcomes:
+                if on_done:
+                    on_done(outcome)
+            return outcomes + ingest_through_queue(self, files, ocr=ocr, jobs=jobs, on_done=on_done)
         todo: list[Path] = []
         for path in files:
-            try:
-                doc_id = sha256(path.read_bytes())
-            except OSError as exc:
-                reason = f"cannot read file: {exc.strerror or exc}"
-                outcomes.append(IngestOutcome(str(path), FAILED, reason=reason))
-                continue
-            if self.library.has(doc_id):
-                outcomes.append(IngestOutcome(str(path), UNCHANGED, doc_id))
-            else:
+            known = self.check_stored(path)
+            if known is None:
                 todo.append(path)
+            else:
+                outcomes.append(known)
         for outcome in outcomes:
             if on_done:
                 on_done(outcome)
-        options = ReadOptions(
-            password=password,
-            ocr=self.settings.ocr if ocr is None else ocr,
-            limits=self.settings.limits,
-        )
+        options = self.read_options(password, ocr)
         for parsed in self.parser_pool(jobs).map(todo, options):
             if parsed.ok:
                 outcome = self.store_parsed(parsed.path, parsed.result)
@@ -125,6 +133,27 @@ class KnowledgeBase:
             if on_done:
                 on_done(outcome)
         return outcomes
+
+    def check_stored(self, path: Path) -> IngestOutcome | None:
+        """The outcome of a file that needs no reading: unreadable (failed) or its bytes
+        already stored (unchanged); None when it must be read."""
+        try:
+            doc_id = sha256(path.read_bytes())
+        except OSError as exc:
+            return IngestOutcome(
+                str(path), FAILED, reason=f"cannot read file: {exc.strerror or exc}"
+            )
+        if self.library.has(doc_id):
+            return IngestOutcome(str(path), UNCHANGED, doc_id)
+        return None
+
+    def read_options(self, password: str | None = None, ocr: bool | None = None) -> ReadOptions:
+        """How files are read: the settings, with a password or an OCR choice when given."""
+        return ReadOptions(
+            password=password,
+            ocr=self.settings.ocr if ocr is None else ocr,
+            limits=self.settings.limits,
+        )
 
     def parser_pool(self, jobs: int | None = None) -> WorkerPool:
         """The long-lived parser pool (spaCy and parsers load once per worker)."""
@@ -187,7 +216,7 @@ class KnowledgeBase:
                 old = [i for i in self.library.ids_from(source_path) if i != doc.id]
                 for old_id in old:
                     self._remove_rows(old_id)
-                kept, created = store.keep_original(self.home, doc.id, data, path.suffix)
+                kept, created = store.keep_original(self.files, doc.id, data, path.suffix)
                 self.library.add(doc, parsed.items, source_path, kept.name)
                 self.backend.set_meta("extractor_version", parsed.extractor_version)
                 self.index.write(self.conn, doc, parsed.items, prepared)
@@ -238,7 +267,7 @@ class KnowledgeBase:
         with self.backend.transaction():
             if self.library.has(doc_id):
                 return
-            for path in (self.home / "files").glob(f"{doc_id}*"):
+            for path in self.files.glob(f"{doc_id}*"):
                 path.unlink(missing_ok=True)
 
     def reextract(self, *, force: bool = False) -> int:
@@ -289,13 +318,13 @@ class KnowledgeBase:
         originals: dict[Path, str] = {}
         for summary in summaries:
             stored = self.library.stored_file(summary.id)
-            path = self.home / "files" / stored if stored else None
+            path = self.files / stored if stored else None
             if path is None or not path.exists():
                 reason = "its original file is missing; ingest the file again"
                 outcomes.append(IngestOutcome(summary.file_name, FAILED, summary.id, reason))
             else:
                 originals[path] = summary.file_name
-        options = ReadOptions(password=password, ocr=self.settings.ocr, limits=self.settings.limits)
+        options = self.read_options(password)
         for result in self.parser_pool(jobs).map(list(originals), options):
             name = originals[result.path]
             if not result.ok:

@@ -26,7 +26,12 @@ class Settings(BaseSettings):
     database_url: str = Field(
         "",
         description="postgresql://… to keep the store in PostgreSQL (full text + pgvector) "
-        "instead of SQLite under home; '' = SQLite (original files stay under home)",
+        "instead of SQLite under home; '' = SQLite",
+    )
+    files_dir: str = Field(
+        "",
+        description="folder of the kept original files ('' = files/ in the data directory); "
+        "with PostgreSQL, a folder every server and ingest worker mounts at the same path",
     )
     model: str = Field(
         "", description="embedding model name or path; '' = bundled all-MiniLM-L6-v2"

@@ -5,14 +5,16 @@ gets a reviewer's verdict (verified, rejected, corrected with edited fields). Ro
 stable ids of items and actions without a foreign key, so re-extraction and re-ingest (which
 replace items and actions) never delete them: they join again on the same id.
 
-`FollowupStore(conn)` writes inside the caller's transaction (`store.transaction`), so a
-change and its history commit together. Every change appends one history row per field.
+`FollowupStore(conn)` writes inside the caller's transaction (`dbapi.transaction`), so a
+change and its history commit together. Every change appends one history row per field. A
+write first locks its target (`dbapi.lock`), so two API servers on one PostgreSQL editing
+the same item go one after the other, each reading what the other committed: both changes
+land and the history's old → new values form one chain. The SQL runs on either backend.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -21,6 +23,7 @@ from typing import Any
 from ingest.errors import InvalidQuery, NotFound
 from ingest.records import Item
 
+from .dbapi import Conn, lock
 from .filters import like_escape
 
 STATUSES = ("open", "in_progress", "completed", "not_applicable")
@@ -87,7 +90,7 @@ def check_date(value: str) -> str:
 class FollowupStore:
     """Follow-up state, reviews and history under one connection."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
     # -- targets ----------------------------------------------------------------------
@@ -97,7 +100,7 @@ class FollowupStore:
         items = self.conn.execute(
             "SELECT id, kind FROM items WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (pattern,)
         ).fetchall()
-        actions: list[sqlite3.Row] = []
+        actions: list[Any] = []
         if not items_only:
             actions = self.conn.execute(
                 "SELECT id FROM response_actions WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (pattern,)
@@ -151,6 +154,7 @@ class FollowupStore:
     ) -> FollowupState:
         """Set some of status / due / notes; one history row per field that changed (a note
         alone is kept as a `note` entry). `initial` is the state shown before any user row."""
+        lock(self.conn, target_id)  # before reading what it changes
         old = self.states([target_id]).get(target_id) or initial
         values = {"status": old.status, "due": old.due, "notes": old.notes}
         at = now()
@@ -177,6 +181,7 @@ class FollowupStore:
         self, item_id: str, verdict: str, corrections: Mapping[str, str], *, who: str, note: str
     ) -> Review:
         """Record a verdict (and corrected fields, merged over earlier ones), with history."""
+        lock(self.conn, item_id)  # before reading what it changes
         old = self.reviews([item_id]).get(item_id)
         merged = dict(old.corrections if old else ())
         at = now()
@@ -204,9 +209,9 @@ class FollowupStore:
             (target_id, at, who, field, old, new, note),
         )
 
-    def in_ids(self, sql: str, ids: list[str]) -> list[sqlite3.Row]:
+    def in_ids(self, sql: str, ids: list[str]) -> list[Any]:
         """Rows of `sql` (one `IN ({})` placeholder) over `ids`, 500 at a time."""
-        out: list[sqlite3.Row] = []
+        out: list[Any] = []
         for n in range(0, len(ids), 500):
             chunk = ids[n : n + 500]
             out += self.conn.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
@@ -216,7 +221,7 @@ class FollowupStore:
 _REVIEWS = "SELECT * FROM item_reviews WHERE item_id IN ({})"
 
 
-def _review(row: sqlite3.Row) -> Review:
+def _review(row: Any) -> Review:
     corrections = tuple((k, str(v)) for k, v in json.loads(row["corrections"]).items())
     return Review(
         row["item_id"],
@@ -228,7 +233,7 @@ def _review(row: sqlite3.Row) -> Review:
     )
 
 
-def corrected(conn: sqlite3.Connection, items: list[Item]) -> list[Item]:
+def corrected(conn: Conn, items: list[Item]) -> list[Item]:
     """Items with a reviewer's corrected fields in place of the extracted ones."""
     reviews = FollowupStore(conn).reviews(it.id for it in items)
     out = []

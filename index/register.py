@@ -4,20 +4,20 @@ A recommendation answered by a response with actions gives one row per action; o
 a response (or whose response lists no action) gives one row of its own. An action's status
 is what a user set, else the matrix's status read into one of `STATUSES`, else `open`; its
 due date is what a user set, else the deadline read as a date (`due_date`). Rejected items
-are left out unless asked for (`review`).
+are left out unless asked for (`review`). The SQL runs on either backend (`index.dbapi`).
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from calendar import monthrange
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
+from .dbapi import Conn, resolve
 from .filters import review_condition
 from .followup import CLOSED, FollowupState, FollowupStore
-from .store import resolve
 from .textnorm import fold
 
 MONTH_WORDS = (  # folded English and French month names and their usual abbreviations
@@ -118,7 +118,7 @@ def _date(y: int, m: int, d: int) -> str:
 _ITEMS = (
     "SELECT i.id, i.document_id, d.file_name, i.label, i.text, i.addressee, i.priority"
     " FROM items i JOIN documents d ON d.id = i.document_id"
-    " WHERE i.kind = 'recommendation' AND {review} ORDER BY d.file_name, i.document_id, i.ord"
+    " WHERE i.kind = 'recommendation'{review} ORDER BY d.file_name, i.document_id, i.ord"
 )
 _ACTIONS = (
     "SELECT l.item_id, r.id AS response_id, r.document_id, r.verdict, a.id AS action_id,"
@@ -132,7 +132,7 @@ _ACTIONS = (
 class Register:
     """The register of one connection's store."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
         self.followup = FollowupStore(conn)
 
@@ -150,10 +150,11 @@ class Register:
         (substring, case- and accent-insensitive), a document (the evaluation or its
         response document: id, id prefix or file name), a review filter as `/items`."""
         doc_id = resolve(self.conn, document).id if document.strip() else ""
-        sql = _ITEMS.format(review=review_condition(review, "i.id"))
+        condition = "" if review == "all" else " AND " + review_condition(review, "i.id")
+        sql = _ITEMS.format(review=condition)
         items = self.conn.execute(sql).fetchall()
         ids = [r["id"] for r in items]
-        actions: dict[str, list[sqlite3.Row]] = {}
+        actions: dict[str, list[Any]] = {}
         for row in self.followup.in_ids(_ACTIONS, ids):
             actions.setdefault(row["item_id"], []).append(row)
         targets = ids + [a["action_id"] for rows in actions.values() for a in rows]
@@ -187,7 +188,7 @@ class Register:
         ]
 
     def _expand(
-        self, base: RegisterRow, actions: list[sqlite3.Row], states: dict[str, FollowupState]
+        self, base: RegisterRow, actions: list[Any], states: dict[str, FollowupState]
     ) -> list[RegisterRow]:
         item_state = states.get(base.item_id)
         plain = replace(

@@ -12,18 +12,21 @@ Links are derived data, rebuilt whenever one side changes, inside the writer's t
 - a document whose items changed (re-extraction, re-ingest) has its response documents
   matched again; deleting either side drops the links (foreign keys), and `removed`
   matches the response documents left without an evaluation again.
+
+The SQL runs on either backend (`index.dbapi`).
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ingest.records import Item, Response
 from ingest.vocab import fold
 
+from .dbapi import Conn
 from .linking import KNOBS, LinkKnobs, content_score, link_items
 from .responses import ResponseStore
 from .rows import _tuple, row_to_item
@@ -54,7 +57,7 @@ class Match:
     evidence: str
 
 
-def _context(row: sqlite3.Row) -> Context:
+def _context(row: Any) -> Context:
     meta = {str(k): str(v) for k, v in _tuple(row["metadata"])}
     text = fold(" ".join([row["file_name"], row["title"], meta.get("title", "")]))
     codes = frozenset(c for c in CODE.findall(text.replace("-", " ").replace("_", " ")))
@@ -85,7 +88,7 @@ def context_bonus(response: Context, evaluation: Context) -> tuple[float, list[s
 class ResponseLinker:
     """Rebuilds response links after writes, under the caller's transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, knobs: LinkKnobs = KNOBS) -> None:
+    def __init__(self, conn: Conn, knobs: LinkKnobs = KNOBS) -> None:
         self.conn = conn
         self.store = ResponseStore(conn)
         self.knobs = knobs
@@ -147,8 +150,10 @@ class ResponseLinker:
     def _save(self, document_id: str, match: Match) -> None:
         """Record the document match and rebuild its responses' item links."""
         self.conn.execute(
-            "INSERT OR REPLACE INTO response_documents (document_id, evaluation_id, score,"
-            " evidence) VALUES (?,?,?,?)",
+            "INSERT INTO response_documents (document_id, evaluation_id, score, evidence)"
+            " VALUES (?,?,?,?) ON CONFLICT (document_id) DO UPDATE SET"
+            " evaluation_id = excluded.evaluation_id, score = excluded.score,"
+            " evidence = excluded.evidence",
             (document_id, match.evaluation_id or None, match.score, match.evidence),
         )
         self.conn.execute(
@@ -161,8 +166,9 @@ class ResponseLinker:
         responses = self.store.of_document(document_id)
         links = link_items(responses, self._recommendations(match.evaluation_id), self.knobs)
         self.conn.executemany(
-            "INSERT OR REPLACE INTO response_links (response_id, item_id, score, method)"
-            " VALUES (?,?,?,?)",
+            "INSERT INTO response_links (response_id, item_id, score, method) VALUES (?,?,?,?)"
+            " ON CONFLICT (response_id, item_id) DO UPDATE SET score = excluded.score,"
+            " method = excluded.method",
             [(lk.response_id, lk.item_id, lk.score, lk.method) for lk in links],
         )
 
@@ -172,6 +178,7 @@ class ResponseLinker:
             "SELECT DISTINCT r.document_id, COALESCE(rd.evaluation_id, ''),"
             " COALESCE(rd.score, 0) FROM responses r"
             " LEFT JOIN response_documents rd ON rd.document_id = r.document_id"
+            " ORDER BY r.document_id"
         ).fetchall()
         return [(r[0], r[1], float(r[2])) for r in rows]
 

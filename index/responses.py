@@ -3,19 +3,20 @@ them back with their links, and list what is left unmatched on either side.
 
 `ResponseStore(conn)` works like `Library`: writes run inside the caller's transaction
 (`store.transaction`), so a document, its responses and their links commit together.
-Linking itself is `index/relink.py` (what to compare) over `index/linking.py` (how).
+Linking itself is `index/relink.py` (what to compare) over `index/linking.py` (how). The SQL
+runs on either backend (`index.dbapi`: an SQLite connection or a wrapped Postgres one).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ingest.records import Item, Response, ResponseAction
 
+from .dbapi import Conn, resolve
 from .rows import _tuple, row_to_item, to_json
-from .store import resolve
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,13 @@ _SELECT = (
     " LEFT JOIN documents e ON e.id = rd.evaluation_id"
 )
 _ORDER = " ORDER BY d.file_name, r.document_id, r.ord"
+NO_LIMIT = 2**62  # a LIMIT both engines take for "every row" (SQLite has no LIMIT ALL)
 
 
 class ResponseStore:
     """Responses, actions and links stored under one connection."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
     # -- writes (inside the caller's transaction) --------------------------------------
@@ -134,7 +136,7 @@ class ResponseStore:
             args.append(verdict)
         sql = "WHERE " + " AND ".join(where) if where else ""
         page = " LIMIT ? OFFSET ?"
-        return self._linked(sql, [*args, -1 if limit is None else limit, offset], page)
+        return self._linked(sql, [*args, NO_LIMIT if limit is None else limit, offset], page)
 
     def for_item(self, item_id: str) -> list[LinkedResponse]:
         """The responses linked to one recommendation item."""
@@ -146,6 +148,8 @@ class ResponseStore:
         response answers (for every response document, or for one document)."""
         linked = self.linked(document)
         evaluations = sorted({r.evaluation_id for r in linked if r.evaluation_id})
+        if not evaluations:
+            return Unmatched(tuple(r for r in linked if not r.links), ())
         marks = ",".join("?" * len(evaluations))
         rows = self.conn.execute(
             f"SELECT i.* FROM items i WHERE i.document_id IN ({marks})"
@@ -215,7 +219,7 @@ def _chunks(ids: list[str], size: int = 500) -> list[list[str]]:
     return [ids[n : n + size] for n in range(0, len(ids), size)]
 
 
-def _response(row: sqlite3.Row, actions: tuple[ResponseAction, ...]) -> Response:
+def _response(row: Any, actions: tuple[ResponseAction, ...]) -> Response:
     return Response(
         id=row["id"],
         document_id=row["document_id"],

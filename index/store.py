@@ -250,15 +250,15 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
 
-def keep_original(home: Path, document_id: str, data: bytes, suffix: str) -> tuple[Path, bool]:
-    """Write the original bytes to `<home>/files/<id><suffix>` atomically, mode 0600.
+def keep_original(files: Path, document_id: str, data: bytes, suffix: str) -> tuple[Path, bool]:
+    """Write the original bytes to `<files>/<id><suffix>` atomically, mode 0600 (`files` is
+    `<home>/files`, or the shared folder `EVALKB_FILES_DIR` names).
 
     Returns (path, created): `created` is False when the file was already there (another
     row, or another process, keeps the same bytes), so a failed write must not remove it.
     Callers hold the store's write lock (inside `transaction`), so file writes and removals
     never race with another writer.
     """
-    files = home / "files"
     files.mkdir(parents=True, exist_ok=True)
     target = files / f"{document_id}{suffix.lower()}"
     if target.exists():

@@ -28,6 +28,7 @@ from ingest.errors import NotFound
 
 ROOT = Path(__file__).resolve().parents[1]
 _names = itertools.count()
+_servers: list[str] = []  # the session's server URI, whichever module's fixture started it
 
 
 @pytest.fixture(scope="session")
@@ -35,16 +36,21 @@ def pg_server() -> Iterator[str]:
     """The URI of a PostgreSQL server (with pgvector) started for this test session.
 
     In a plain temp dir, not pytest's: run as root, pgserver runs postgres as another user,
-    which must reach the data dir to stop it."""
+    which must reach the data dir to stop it. Modules importing this fixture get a copy of
+    it from pytest; they share the one server (the first copy starts and stops it)."""
     try:
         import pgserver
         import psycopg  # noqa: F401
     except ImportError as exc:
         pytest.skip(f"PostgreSQL tests need pgserver and psycopg: {exc}")
+    if _servers:
+        yield _servers[0]
+        return
     folder = tempfile.mkdtemp(prefix="evalkb-pg-")
     server = pgserver.get_server(folder, cleanup_mode="stop")
+    _servers.append(server.get_uri())
     try:
-        yield server.get_uri()
+        yield _servers[0]
     finally:
         server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)

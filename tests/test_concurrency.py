@@ -63,7 +63,7 @@ def test_store_files_are_private(tmp_path: Path) -> None:
     store.connect(home).close()
     assert stat.S_IMODE((home / store.DB_NAME).stat().st_mode) == 0o600
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
-    kept, created = store.keep_original(home, "ab" * 32, b"%PDF-1.4", ".pdf")
+    kept, created = store.keep_original(home / "files", "ab" * 32, b"%PDF-1.4", ".pdf")
     assert created and stat.S_IMODE(kept.stat().st_mode) == 0o600
 
 

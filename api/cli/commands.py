@@ -37,6 +37,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.set_postfix_str(Path(outcome.path).name[:40])
 
     try:
+        if args.enqueue:
+            from ..batch import collect_files
+            from ..queue_worker import ingest_through_queue
+
+            files, missing = collect_files([Path(p) for p in args.paths])
+            queued = ingest_through_queue(
+                kb, files, ocr=False if args.no_ocr else None, enqueue_only=True
+            )
+            out.print_outcomes(missing + queued)
+            return 1 if missing else 0
         kb.parser_pool(args.jobs).listeners.append(page_progress(bar))
         outcomes = kb.ingest(
             [Path(p) for p in args.paths],
@@ -56,6 +66,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             f"{len(stored_partly)} document(s) stored with pages missing (time limit); "
             "`evalkb show` names them, `evalkb resume` reads them"
         )
+    return 1 if any(o.status == FAILED for o in outcomes) else 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Read files from the shared ingest queue (PostgreSQL) until it is empty, or, with
+    `--wait`, until stopped."""
+    from ..queue_worker import work_queue
+
+    kb = open_kb()
+    printed = threading.Lock()
+
+    def done(outcome: IngestOutcome) -> None:
+        with printed:
+            out.print_outcome(outcome)
+
+    try:
+        outcomes = work_queue(kb, jobs=args.jobs, wait_for_more=args.wait, on_done=done)
+    finally:
+        kb.close()
     return 1 if any(o.status == FAILED for o in outcomes) else 0
 
 
@@ -164,7 +193,19 @@ def add_document_commands(sub: Any) -> None:
     p.add_argument("--jobs", type=int, help="parser worker processes (default EVALKB_JOBS or 2)")
     p.add_argument("--no-ocr", action="store_true", help="do not OCR pages without text")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--enqueue",
+        action="store_true",
+        help="PostgreSQL: only put the files on the shared queue, for `evalkb worker`s",
+    )
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser(
+        "worker", help="PostgreSQL: ingest files from the shared queue, beside other workers"
+    )
+    p.add_argument("--jobs", type=int, help="parser worker processes (default EVALKB_JOBS or 2)")
+    p.add_argument("--wait", action="store_true", help="keep waiting for new files (a service)")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser(
         "resume", help="read the pages missing from documents stored incomplete (time limit)"

@@ -37,16 +37,23 @@ def print_jsonl(records: Iterable[Mapping[str, Any]]) -> None:
 def print_outcomes(outcomes: Sequence[IngestOutcome]) -> None:
     """The final ingest summary: every file with its outcome."""
     for o in outcomes:
-        line = f"{o.status:<10} {o.path}"
-        if o.document_id:
-            line += f"  [{o.document_id[:12]}]"
-        if o.reason:
-            line += f"  — {o.reason}"
-        if o.replaced:
-            line += f"  (replaced {', '.join(r[:12] for r in o.replaced)})"
-        print(line)
+        print_outcome(o)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("ingested", "unchanged", "failed")}
+    if any(o.status == "queued" for o in outcomes):
+        counts["queued"] = sum(o.status == "queued" for o in outcomes)
     print(f"\n{len(outcomes)} file(s): " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+def print_outcome(o: IngestOutcome) -> None:
+    """One file's outcome on one line."""
+    line = f"{o.status:<10} {o.path}"
+    if o.document_id:
+        line += f"  [{o.document_id[:12]}]"
+    if o.reason:
+        line += f"  — {o.reason}"
+    if o.replaced:
+        line += f"  (replaced {', '.join(r[:12] for r in o.replaced)})"
+    print(line, flush=True)
 
 
 def print_documents(docs: Sequence[DocumentSummary], fmt: str) -> None:

@@ -26,16 +26,6 @@ from ..search_index import SearchIndex
 from . import is_postgres
 
 
-class NoLinks:
-    """Response ↔ evaluation linking is not on Postgres yet: storing links nothing."""
-
-    def stored(self, document_id: str, responses: Any) -> None:
-        """Nothing to link."""
-
-    def removed(self) -> None:
-        """Nothing to unlink."""
-
-
 @dataclass
 class Backend:
     """A store's writer connection, library, search index and operations."""
@@ -44,13 +34,15 @@ class Backend:
     conn: Any
     library: Library
     index: SearchIndex
-    links: ResponseLinker | NoLinks
+    links: ResponseLinker
     library_on: Callable[[Any], Library]
     transaction: Callable[[], AbstractContextManager[Any]]
     get_meta: Callable[[str], str | None]
     set_meta: Callable[[str, str], None]
     load_document: Callable[[str], Document]
     read_pool: Callable[[], Any]
+    # the shared ingest queue (`index.pg.jobs.IngestQueue`); None: each process reads its own
+    open_queue: Callable[[], Any] | None = None
     errors: tuple[type[Exception], ...] = field(default=())
 
 
@@ -98,24 +90,27 @@ def _postgres(
     import psycopg
 
     from . import db, rows
+    from .compat import SqliteLike
+    from .jobs import IngestQueue
     from .library import PgLibrary
     from .search_index import PgSearchIndex
 
     conn = db.connect(url)
-    # kept originals, and the upload queue's job records (`index.jobs`, per server until jobs
-    # are claimed from Postgres), stay under home in its SQLite file
+    # the upload queue's job records (`index.jobs`, per server: an upload is staged on the
+    # server that took it) stay under home in its SQLite file
     store.connect(home).close()
     return Backend(
         name="postgresql",
         conn=conn,
         library=PgLibrary(conn),
         index=PgSearchIndex(home, embedder, knobs, chunking),
-        links=NoLinks(),
+        links=ResponseLinker(SqliteLike(conn)),  # the same linker, through the adapter
         library_on=PgLibrary,
-        transaction=lambda: db.transaction(conn),
+        transaction=lambda: db.write_transaction(conn),
         get_meta=lambda key: db.get_meta(conn, key),
         set_meta=lambda key, value: db.set_meta(conn, key, value),
         load_document=lambda doc_id: rows.load_document(conn, doc_id),
         read_pool=lambda: db.PgReadPool(url),
+        open_queue=lambda: IngestQueue(url),
         errors=(psycopg.Error,),
     )

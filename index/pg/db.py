@@ -21,6 +21,7 @@ from .schema import MIGRATIONS
 
 Connection = psycopg.Connection[dict[str, Any]]
 MIGRATE_LOCK = 7_318_004_012  # pg_advisory_lock key of evalkb's migrations
+WRITE_LOCK = 7_318_004_013  # pg_advisory_xact_lock key of document writes
 
 
 def connect(url: str, *, migrate_schema: bool = True) -> Connection:
@@ -35,6 +36,17 @@ def connect(url: str, *, migrate_schema: bool = True) -> Connection:
 def transaction(conn: Connection) -> Iterator[Connection]:
     """BEGIN … COMMIT on `conn`, rolled back on any exception (nothing half-written)."""
     with conn.transaction():
+        yield conn
+
+
+@contextmanager
+def write_transaction(conn: Connection) -> Iterator[Connection]:
+    """A transaction that stores or removes documents, one at a time across every process
+    (as SQLite's single writer does): two workers storing the same bytes, or replacing
+    versions of one file, then see each other's rows instead of racing on them. Parsing
+    and embedding happen before, so only the row writes wait."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
         yield conn
 
 

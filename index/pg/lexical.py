@@ -3,10 +3,11 @@
 The match expression is built by the default backend's `index.lexical.match_expression`
 (quoted terms and glossary phrases, OR-ed). Candidates are the chunks whose `tokens`
 tsvector matches the same units (`'a' | 'b' <-> 'c'`, GIN index); each candidate's phrase
-frequencies come from the stored term positions, and the collection statistics (rows, total
-terms, rows holding each unit) from the table. The formula and its constants are FTS5's
-(k1 = 1.2, b = 0.75, idf = ln((N - n + 0.5) / (n + 0.5)), floored at 1e-6), so both backends
-give the same scores and the same order.
+frequencies come from its stored term positions, and the collection statistics (rows, total
+terms, rows holding each word) from the `chunk_totals` and `term_rows` tables that triggers
+keep in step. The formula and its constants are FTS5's (k1 = 1.2, b = 0.75,
+idf = ln((N - n + 0.5) / (n + 0.5)), floored at 1e-6), evaluated in SQL in the same order of
+float operations, so both backends give the same scores and the same order.
 """
 
 from __future__ import annotations
@@ -35,13 +36,45 @@ def tsquery(units: Sequence[tuple[str, ...]]) -> str:
     return " | ".join("(" + " <-> ".join(_lexeme(w) for w in unit) + ")" for unit in units)
 
 
-def _frequency(unit: tuple[str, ...], positions: dict[str, list[int]]) -> int:
-    """How many times the phrase occurs in a row (overlapping instances count, as in FTS5)."""
-    starts = positions.get(unit[0], [])
+def collection_stats(conn: Connection) -> tuple[int, int]:
+    """(rows, total terms) of the chunks, kept by triggers (schema migration 4)."""
+    row = conn.execute("SELECT rows, tokens FROM chunk_totals").fetchone()
+    return (int(row["rows"]), int(row["tokens"])) if row else (0, 0)
+
+
+def term_rows(conn: Connection, words: Sequence[str]) -> dict[str, int]:
+    """word → chunks holding it (FTS5's `chunks_vocab`), kept by triggers."""
+    found = conn.execute(
+        "SELECT lexeme, n FROM term_rows WHERE lexeme = ANY(%s) AND n > 0", (list(words),)
+    )
+    return {r["lexeme"]: int(r["n"]) for r in found}
+
+
+def _idf(conn: Connection, units: Sequence[tuple[str, ...]], n_rows: int) -> list[float]:
+    """FTS5's idf of each unit: a word's row count from `term_rows`, a phrase's counted."""
+    single = term_rows(conn, [u[0] for u in units if len(u) == 1])
+    out = []
+    for unit in units:
+        if len(unit) == 1:
+            hits = single.get(unit[0], 0)
+        else:
+            row = conn.execute(
+                "SELECT COUNT(*) AS n FROM chunks WHERE tokens @@ %s::tsquery", (tsquery([unit]),)
+            ).fetchone()
+            hits = int(row["n"]) if row else 0
+        value = math.log((n_rows - hits + 0.5) / (hits + 0.5))
+        out.append(value if value > 0.0 else 1e-6)
+    return out
+
+
+def _frequency_sql(unit: tuple[str, ...], column: dict[str, str]) -> str:
+    """SQL for how many times a phrase occurs in a row, from its words' position arrays
+    (overlapping instances count, as in FTS5)."""
+    first = column[unit[0]]
     if len(unit) == 1:
-        return len(starts)
-    later = [set(positions.get(w, ())) for w in unit[1:]]
-    return sum(1 for p in starts if all(p + j + 1 in s for j, s in enumerate(later)))
+        return f"COALESCE(cardinality({first}), 0)"
+    later = " AND ".join(f"(x + {j}) = ANY({column[w]})" for j, w in enumerate(unit[1:], 1))
+    return f"(SELECT COUNT(*) FROM unnest({first}) x WHERE {later})"
 
 
 def bm25_search(
@@ -49,40 +82,37 @@ def bm25_search(
 ) -> list[tuple[int, float]]:
     """(chunk num, score) best first; the score is FTS5's -bm25 (higher is better).
 
+    Scored in SQL, term by term in FTS5's order of operations (so the float results are the
+    SQLite store's), over the rows the GIN index matches; only the best `limit` come back.
     `where` is a Postgres condition over `chunks AS c` (see `index.pg.db.pg_sql`)."""
     units = units_of(match)
     if not units:
         return []
-    stats = conn.execute(
-        "SELECT COUNT(*) AS n, COALESCE(SUM(body_len), 0) AS t FROM chunks"
-    ).fetchone()
-    n_rows, n_tokens = int(stats["n"]) if stats else 0, int(stats["t"]) if stats else 0
+    n_rows, n_tokens = collection_stats(conn)
     if not n_rows:
         return []
     avgdl = float(n_tokens) / float(n_rows)
-    idf = []
-    for unit in units:
-        row = conn.execute(
-            "SELECT COUNT(*) AS n FROM chunks WHERE tokens @@ %s::tsquery", (tsquery([unit]),)
-        ).fetchone()
-        hits = int(row["n"]) if row else 0
-        value = math.log((n_rows - hits + 0.5) / (hits + 0.5))
-        idf.append(value if value > 0.0 else 1e-6)
+    idf = _idf(conn, units, n_rows)
     words = sorted({w for u in units for w in u})
+    column = {w: f"pos.p{i}" for i, w in enumerate(words)}
+    picks = ", ".join(
+        f"MAX(CASE WHEN u.lexeme = %s THEN u.positions END) AS p{i}" for i in range(len(words))
+    )
+    score = "0.0::float8"
+    params: list[object] = []
+    for unit, weight in zip(units, idf, strict=True):
+        freq = f"({_frequency_sql(unit, column)})::float8"
+        score += (
+            f" + %s::float8 * (({freq} * %s::float8) / ({freq} + %s::float8 *"
+            " (%s::float8 + %s::float8 * c.body_len::float8 / %s::float8)))"
+        )
+        params += [weight, K1 + 1.0, K1, 1 - B, B, avgdl]
     found = conn.execute(
-        "SELECT c.num, c.body_len, (SELECT jsonb_object_agg(u.lexeme, u.positions)"
-        " FROM unnest(c.tokens) u WHERE u.lexeme = ANY(%s)) AS pos"
-        f" FROM chunks c WHERE c.tokens @@ %s::tsquery AND {where}",
-        (words, tsquery(units), *args),
+        f"SELECT c.num, {score} AS score FROM chunks c"
+        f" CROSS JOIN LATERAL (SELECT {picks} FROM unnest(c.tokens) u"
+        "   WHERE u.lexeme = ANY(%s)) pos"
+        f" WHERE c.tokens @@ %s::tsquery AND {where}"
+        " ORDER BY score DESC, c.num LIMIT %s",
+        (*params, *words, words, tsquery(units), *args, limit),
     ).fetchall()
-    scored = []
-    for r in found:
-        positions = r["pos"] or {}
-        length = float(r["body_len"])
-        score = 0.0
-        for unit, weight in zip(units, idf, strict=True):
-            freq = float(_frequency(unit, positions))
-            score += weight * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * length / avgdl)))
-        scored.append((int(r["num"]), score))
-    scored.sort(key=lambda x: (-x[1], x[0]))
-    return scored[:limit]
+    return [(int(r["num"]), float(r["score"])) for r in found]

@@ -9,11 +9,13 @@ from ingest.errors import NotFound
 from ingest.records import Document, Item, Table
 
 from ..filters import like_escape, review_condition
+from ..followup import corrected
 from ..library import ITEM_ORDER, Library
 from ..query import ItemQuery
 from ..rows import to_json
 from ..store import DocumentSummary
 from . import rows
+from .compat import SqliteLike
 from .db import Connection, get_meta
 
 
@@ -24,6 +26,7 @@ class PgLibrary(Library):
     def __init__(self, conn: Connection) -> None:
         self.conn = conn  # type: ignore[assignment]  # (readers reach it as `library.conn`)
         self.pg = conn
+        self.shared = SqliteLike(conn)  # for the store modules both backends share
 
     def _count(self, sql: str) -> int:
         row = self.pg.execute(sql).fetchone()
@@ -117,8 +120,7 @@ class PgLibrary(Library):
         sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "")
         sql += f" ORDER BY {ITEM_ORDER.get(sort, ITEM_ORDER['document'])} LIMIT %s OFFSET %s"
         args += [limit, offset]
-        # reviewers' corrections are not written on Postgres yet: items are as extracted
-        return [rows.to_item(r) for r in self.pg.execute(sql, args)]
+        return corrected(self.shared, [rows.to_item(r) for r in self.pg.execute(sql, args)])
 
     def item(self, item_id: str) -> Item:
         """One item by id (or unique prefix)."""
@@ -128,7 +130,7 @@ class PgLibrary(Library):
         ).fetchall()
         if len(found) != 1 or not item_id:
             raise NotFound(f"no item with id {item_id!r}")
-        return rows.to_item(found[0])
+        return corrected(self.shared, [rows.to_item(found[0])])[0]
 
     def counts(self) -> dict[str, object]:
         """Documents, pages, tables, items by kind, warnings: what `status` shows."""

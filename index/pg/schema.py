@@ -145,4 +145,165 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX chunks_tsv ON chunks USING gin (tsv);
         """,
     ),
+    (
+        2,
+        # The shared ingest queue (`index.pg.jobs`): one row per file to ingest. A worker
+        # claims a queued row with FOR UPDATE SKIP LOCKED and holds that row lock, in an
+        # open transaction, while it reads and stores the file; it marks the row done or
+        # failed in the same transaction. A worker that dies drops its connection, the lock
+        # goes with it and the row, still queued, is claimed again. At most one queued row
+        # per path (the partial unique index), any number of finished ones (the log).
+        """
+        CREATE TABLE ingest_jobs (
+            id BIGSERIAL PRIMARY KEY,
+            path TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'queued',  -- queued | ingested | unchanged | failed
+            ocr BOOLEAN,
+            queued_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            finished_at TIMESTAMPTZ,
+            worker TEXT NOT NULL DEFAULT '',
+            document_id TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT '',
+            replaced TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE UNIQUE INDEX ingest_jobs_queued_path ON ingest_jobs(path)
+            WHERE status = 'queued';
+        CREATE INDEX ingest_jobs_queued ON ingest_jobs(id) WHERE status = 'queued';
+        CREATE INDEX ingest_jobs_path ON ingest_jobs(path, id);
+        """,
+    ),
+    (
+        3,
+        # Management responses, follow-up and review (SQLite migrations 6 and 7, issue 10):
+        # response blocks, their key actions, links response → recommendation item and
+        # response document → evaluation; user-owned follow-up state and its history, keyed
+        # on the stable ids of items and actions with no foreign key (they outlive
+        # re-extraction). `item_reviews` came with migration 1. Scores are DOUBLE PRECISION
+        # (SQLite's REAL), ids and ordered text "C", as SQLite compares them.
+        """
+        CREATE TABLE responses (
+            id TEXT COLLATE "C" PRIMARY KEY,
+            document_id TEXT COLLATE "C" NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            number TEXT NOT NULL DEFAULT '',
+            numbers TEXT NOT NULL DEFAULT '[]',
+            recommendation_text TEXT NOT NULL DEFAULT '',
+            verdict TEXT NOT NULL DEFAULT 'not_stated',
+            verdict_evidence TEXT NOT NULL DEFAULT '',
+            response_text TEXT NOT NULL DEFAULT '',
+            addressee TEXT NOT NULL DEFAULT '',
+            priority TEXT NOT NULL DEFAULT '',
+            pages TEXT NOT NULL DEFAULT '[]',
+            evidence TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX responses_document ON responses(document_id, ord);
+        CREATE TABLE response_actions (
+            id TEXT COLLATE "C" PRIMARY KEY,
+            response_id TEXT COLLATE "C" NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            deadline TEXT NOT NULL DEFAULT '',
+            responsible TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT '',
+            comments TEXT NOT NULL DEFAULT '',
+            pages TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX response_actions_response ON response_actions(response_id, ord);
+        CREATE TABLE response_links (
+            response_id TEXT COLLATE "C" NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+            item_id TEXT COLLATE "C" NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            score DOUBLE PRECISION NOT NULL,
+            method TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (response_id, item_id)
+        );
+        CREATE INDEX response_links_item ON response_links(item_id);
+        CREATE TABLE response_documents (
+            document_id TEXT COLLATE "C" PRIMARY KEY
+                REFERENCES documents(id) ON DELETE CASCADE,
+            evaluation_id TEXT COLLATE "C" REFERENCES documents(id) ON DELETE SET NULL,
+            score DOUBLE PRECISION NOT NULL DEFAULT 0,
+            evidence TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX response_documents_evaluation ON response_documents(evaluation_id);
+        CREATE TABLE followup (
+            id TEXT COLLATE "C" PRIMARY KEY,
+            target TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT '',
+            due TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX item_reviews_verdict ON item_reviews(verdict);
+        CREATE TABLE followup_history (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- never reused, in order
+            target_id TEXT COLLATE "C" NOT NULL,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL DEFAULT '',
+            field TEXT NOT NULL,
+            old TEXT NOT NULL DEFAULT '',
+            new TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX followup_history_target ON followup_history(target_id, seq);
+        """,
+    ),
+    (
+        4,
+        # Collection statistics for BM25, kept in step with `chunks` by statement triggers
+        # (one run per INSERT / COPY / DELETE statement, over its transition table), so a
+        # query reads the row count, the term total and each term's row count from two small
+        # tables instead of counting a large `chunks` table every time.
+        """
+        CREATE TABLE chunk_totals (
+            id INTEGER PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+            rows BIGINT NOT NULL,
+            tokens BIGINT NOT NULL
+        );
+        INSERT INTO chunk_totals
+            SELECT 1, COUNT(*), COALESCE(SUM(body_len), 0) FROM chunks;
+        CREATE TABLE term_rows (lexeme TEXT PRIMARY KEY, n BIGINT NOT NULL);
+        INSERT INTO term_rows
+            SELECT u.lexeme, COUNT(*) FROM chunks c, unnest(c.tokens) u GROUP BY u.lexeme;
+        CREATE FUNCTION chunk_stats_added() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE chunk_totals SET
+                rows = rows + (SELECT COUNT(*) FROM added),
+                tokens = tokens + (SELECT COALESCE(SUM(body_len), 0) FROM added);
+            INSERT INTO term_rows
+                SELECT u.lexeme, COUNT(*) FROM added c, unnest(c.tokens) u GROUP BY u.lexeme
+                ON CONFLICT (lexeme) DO UPDATE SET n = term_rows.n + EXCLUDED.n;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION chunk_stats_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE chunk_totals SET
+                rows = rows - (SELECT COUNT(*) FROM removed),
+                tokens = tokens - (SELECT COALESCE(SUM(body_len), 0) FROM removed);
+            UPDATE term_rows t SET n = t.n - d.n
+                FROM (SELECT u.lexeme, COUNT(*) AS n FROM removed c, unnest(c.tokens) u
+                      GROUP BY u.lexeme) d
+                WHERE t.lexeme = d.lexeme;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION chunk_stats_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM removed r JOIN added a USING (num)
+                       WHERE r.tokens IS DISTINCT FROM a.tokens
+                          OR r.body_len IS DISTINCT FROM a.body_len) THEN
+                RAISE EXCEPTION 'chunks.tokens and body_len are written once (delete and insert)';
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER chunk_stats_insert AFTER INSERT ON chunks
+            REFERENCING NEW TABLE AS added FOR EACH STATEMENT
+            EXECUTE FUNCTION chunk_stats_added();
+        CREATE TRIGGER chunk_stats_delete AFTER DELETE ON chunks
+            REFERENCING OLD TABLE AS removed FOR EACH STATEMENT
+            EXECUTE FUNCTION chunk_stats_removed();
+        CREATE TRIGGER chunk_stats_update AFTER UPDATE ON chunks
+            REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT
+            EXECUTE FUNCTION chunk_stats_changed();
+        """,
+    ),
 ]

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Collection, Sequence
 
 from .db import Connection
+from .lexical import term_rows
 
 _SCHEMA = """
 CREATE TABLE chunks_fts (body TEXT);
@@ -35,16 +36,8 @@ _CHUNK_COLUMNS = (
 
 
 def document_frequencies(conn: Connection, words: Collection[str]) -> dict[str, int]:
-    """word → chunks holding it (what FTS5's `chunks_vocab` gives), read from the GIN index."""
-    out: dict[str, int] = {}
-    for word in sorted(set(words)):
-        quoted = "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
-        row = conn.execute(
-            "SELECT COUNT(*) AS n FROM chunks WHERE tokens @@ %s::tsquery", (quoted,)
-        ).fetchone()
-        if row and row["n"]:
-            out[word] = int(row["n"])
-    return out
+    """word → chunks holding it (what FTS5's `chunks_vocab` gives), from `term_rows`."""
+    return term_rows(conn, sorted(set(words)))
 
 
 class Scratch:
