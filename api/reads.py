@@ -8,7 +8,6 @@ uncommitted rows nor waits behind it.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from index import dbapi
@@ -20,7 +19,7 @@ from index.search import Hit, Searcher
 from index.store import DocumentSummary
 from index.themes import Theme
 from index.uptake import Uptake, find_uptake
-from ingest.errors import InvalidQuery, NotFound
+from ingest.errors import NotFound
 from ingest.records import Document, Item, Table
 
 from .followup import Followup
@@ -102,13 +101,6 @@ class Reader:
         """The follow-up register, reviews and history (`api.followup`), for reading."""
         return Followup(self.conn)
 
-    def _sqlite(self, what: str) -> sqlite3.Connection:
-        """The SQLite connection `what` needs (InvalidQuery on the PostgreSQL backend)."""
-        conn = self.library.conn
-        if not isinstance(conn, sqlite3.Connection):
-            raise InvalidQuery(f"{what}: not available on the PostgreSQL backend yet")
-        return conn
-
     # -- search -------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> list[Hit]:
         """Hits for a search request, best first (InvalidQuery on bad input)."""
@@ -132,16 +124,14 @@ class Reader:
     ) -> list[Recurring]:
         """Clusters of similar items (recommendations by default) given in several documents;
         `document` (id, prefix or file name) keeps the clusters it takes part in."""
-        conn = self._sqlite("recurring recommendations")
         ids = [self.library.resolve(document).id] if document.strip() else []
         return find_recurring(
-            conn, kind=kind, min_documents=min_documents, document_ids=ids, limit=limit
+            self.searcher, kind=kind, min_documents=min_documents, document_ids=ids, limit=limit
         )
 
     def uptake(self, item_id: str, *, k: int = 10, passages: int = 3) -> Uptake:
         """Later documents whose passages address an item (id or unique prefix), best first."""
         item = self.item(item_id)  # NotFound before asking the index
-        self._sqlite("uptake")
         return find_uptake(self.searcher, item.id, k=k, passages=passages)
 
     def status(self) -> dict[str, object]:

@@ -66,6 +66,7 @@ class KnowledgeBase:
             embedder or default_embedder(self.settings),
             self.settings.search,
             self.settings.chunking,
+            read_url=self.settings.read_database_url,
         )
         self.conn = self.backend.conn
         self.library = self.backend.library

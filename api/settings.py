@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         description="postgresql://… to keep the store in PostgreSQL (full text + pgvector) "
         "instead of SQLite under home; '' = SQLite",
     )
+    read_database_url: str = Field(
+        "",
+        description="PostgreSQL: a read replica for the API's reads ('' = database_url); "
+        "writes, and reads that follow a write in the same request, use database_url",
+    )
     files_dir: str = Field(
         "",
         description="folder of the kept original files ('' = files/ in the data directory); "

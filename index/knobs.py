@@ -40,6 +40,19 @@ class SearchKnobs(BaseModel):
         ge=1,
         description="vectors below this count use an exact FAISS index, above it IVF",
     )
+    pg_hnsw_above: int = Field(
+        10_000,
+        ge=0,
+        description="PostgreSQL: above this many vectors (unfiltered, or filtered sets above "
+        "exact_limit) dense search walks the HNSW index; below, an exact scan (as FAISS flat)",
+    )
+    pg_lexical_pool: int = Field(
+        2_000,
+        ge=100,
+        le=1_000_000,
+        description="PostgreSQL: a query word in more chunks than this stops bringing "
+        "candidates by itself (BM25 still scores it on the others'); below, BM25 is exact",
+    )
     collapse: bool = Field(
         True,
         description="near-duplicate passages (summary and body) collapse into one hit",

@@ -6,7 +6,8 @@ documents give it, the first and last year, one plain sentence ("recommended in 
 evaluations since 2019") and its members with their citations, oldest first.
 
 Items a reviewer rejected are dropped from a cluster after clustering; a cluster left with
-fewer than `min_documents` documents is dropped too.
+fewer than `min_documents` documents is dropped too. Rows are read with SQL both backends
+accept (`index.dbapi`) and vectors through the searcher, so SQLite and PostgreSQL agree.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from dataclasses import dataclass
 from ingest.errors import InvalidQuery
 from ingest.records import ITEM_KINDS
 
+from .dbapi import Conn
 from .query import normal_kind
+from .search import Searcher
 from .themes import find_themes
 
 # how a sentence says an item kind was given
@@ -77,12 +80,14 @@ def sentence(kind: str, documents: int, years: Sequence[int], evaluations: bool)
     return f"{text} since {first}" if first < last else f"{text} in {first}"
 
 
-def _members(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[Member, str]]:
+def _members(conn: Conn, ids: Sequence[str]) -> dict[str, tuple[Member, str]]:
     """Item id → (member, folded document type), read from the items' search units."""
+    if not ids:
+        return {}
     rows = conn.execute(
         "SELECT ref, label, text, document_id, file_name, year, pages, section_path, doc_type"
-        " FROM chunks WHERE scope = 'item' AND ref IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(ids)),),
+        f" FROM chunks WHERE scope = 'item' AND ref IN ({','.join('?' * len(ids))})",
+        list(ids),
     ).fetchall()
     return {
         r[0]: (
@@ -102,7 +107,7 @@ def _members(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[Me
     }
 
 
-def _rejected(conn: sqlite3.Connection) -> set[str]:
+def _rejected(conn: Conn) -> set[str]:
     """Ids of the items a reviewer rejected (none on a store older than reviews)."""
     try:
         rows = conn.execute("SELECT item_id FROM item_reviews WHERE verdict = 'rejected'")
@@ -112,7 +117,7 @@ def _rejected(conn: sqlite3.Connection) -> set[str]:
 
 
 def find_recurring(
-    conn: sqlite3.Connection,
+    searcher: Searcher,
     *,
     kind: str = "recommendation",
     min_documents: int = 2,
@@ -123,13 +128,20 @@ def find_recurring(
     """Clusters of similar `kind` items given in at least `min_documents` documents, the
     most widespread first (then the most recent). `document_ids` keeps the clusters with a
     member from one of these documents. Needs stored item vectors. InvalidQuery for an
-    unknown kind."""
+    unknown kind. `searcher` reads through its connection on either backend."""
     kind = normal_kind(kind)
     if kind not in ITEM_KINDS:
         raise InvalidQuery(f"unknown kind {kind!r}; use one of {', '.join(ITEM_KINDS)}")
     if min_documents < 2 or (limit is not None and limit < 1):
         raise InvalidQuery("min_documents must be at least 2 and limit at least 1")
-    themes = find_themes(conn, kinds=(kind,), distance=distance, min_documents=min_documents)
+    conn = searcher.shared
+    themes = find_themes(
+        conn,
+        searcher.stored_vectors,
+        kinds=(kind,),
+        distance=distance,
+        min_documents=min_documents,
+    )
     found = _members(conn, [m for t in themes for m in t.members])
     rejected = _rejected(conn)
     wanted = set(document_ids)

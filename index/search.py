@@ -6,7 +6,9 @@ lexical query joins on it, and the dense search either scores the (few) allowed 
 exactly or passes the allowed ids to FAISS as a selector. Hybrid = a fusion of both lists
 (score blend by default, or RRF; see `SearchKnobs`). English queries reach French text
 through the EN↔FR glossary (`expand`). Hits come back complete: provenance, snippet and,
-for items, the item's fields, joined in the same query.
+for items, the item's fields, joined in the same query (`Hit` itself is in `index.hits`).
+The cross-document reads (similar items, themes, recurring, uptake) take stored vectors from
+`stored_vectors` and `item_unit` only, so `PgSearcher` overriding the lookup serves them too.
 """
 
 from __future__ import annotations
@@ -14,23 +16,24 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
-from ingest.errors import InvalidQuery, NotFound
+from ingest.errors import InvalidQuery
 
-from . import store
+from . import dbapi, store
 from .chunks import chunker_current
 from .filters import where_clause
 from .glossary import Glossary
+from .hits import Hit, place
 from .indexer import stored_model
 from .knobs import SearchKnobs
 from .lexical import lexical_search, match_expression
 from .query import SearchFilters, SearchRequest
 from .rerank import Texts, collapse, rerank
 from .snippets import snippet
+from .stored_vectors import ItemUnit, blob_vectors, item_unit
 from .textnorm import terms
 from .themes import Theme, find_themes
 from .vectors import VectorCache
@@ -51,55 +54,6 @@ class SharedIndex(Protocol):
     def status(self) -> dict[str, object]: ...
 
 
-@dataclass(frozen=True)
-class Place:
-    """Another place a collapsed near-duplicate passage is printed (summary and body)."""
-
-    id: str  # chunk id
-    pages: tuple[int, ...]
-    section: tuple[str, ...]
-    text: str = ""
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One search result with its provenance, a highlighted snippet and its item's fields."""
-
-    id: str  # chunk id
-    scope: str  # item | passage | table
-    kind: str  # lesson | good_practice | recommendation | passage | table
-    text: str
-    snippet: str  # matched words wrapped in ** **
-    document_id: str
-    file_name: str
-    pages: tuple[int, ...]
-    section: tuple[str, ...]  # heading path
-    score: float
-    ref: str = ""  # item id (item hits) or table id (table hits)
-    label: str = ""  # item label, e.g. "LA.1"
-    matched: tuple[str, ...] = ()  # words of the text that matched the query
-    addressee: str = ""  # item fields (item hits only)
-    priority: str = ""
-    resources: str = ""
-    timing: str = ""
-    also_at: tuple[Place, ...] = ()  # near-duplicates collapsed into this hit
-
-    @property
-    def all_pages(self) -> tuple[int, ...]:
-        """Pages of this hit and of every near-duplicate collapsed into it."""
-        return tuple(sorted({*self.pages, *(p for a in self.also_at for p in a.pages)}))
-
-    @property
-    def item_id(self) -> str:
-        """The item's id, for item hits."""
-        return self.ref if self.scope == "item" else ""
-
-    @property
-    def table_id(self) -> str:
-        """The table's id, for table hits."""
-        return self.ref if self.scope == "table" else ""
-
-
 _HIT_SQL = (
     "SELECT c.num, c.id, c.scope, c.kind, c.text, c.document_id, c.file_name, c.pages,"
     " c.section_path, c.ref, c.label, i.addressee, i.priority, i.resources, i.timing"
@@ -108,18 +62,17 @@ _HIT_SQL = (
 )
 
 
-def _place(row: sqlite3.Row) -> Place:
-    """Where a collapsed near-duplicate is printed."""
-    pages = tuple(json.loads(row["pages"]))
-    return Place(row["id"], pages, tuple(json.loads(row["section_path"])), row["text"])
-
-
 class Searcher:
     """Search, similar items and themes through one connection."""
 
     def __init__(self, conn: sqlite3.Connection, index: SharedIndex) -> None:
         self.conn = conn
         self.index = index
+
+    @property
+    def shared(self) -> dbapi.Conn:
+        """This searcher's connection as the store modules of both backends take it."""
+        return dbapi.shared(self.conn)
 
     def _rejections(self) -> bool:
         """Whether any item was ever rejected by a reviewer (else no review condition)."""
@@ -150,8 +103,7 @@ class Searcher:
         phrases = expansion.phrases if expansion else ()
         lists: list[list[tuple[int, float]]] = []
         if request.mode in ("lexical", "hybrid"):
-            match = match_expression(query, phrases, self.conn)
-            lists.append(lexical_search(self.conn, match, where, args, depth) if match else [])
+            lists.append(self._lexical(query, phrases, where, args, depth))
         if request.mode in ("dense", "hybrid"):
             qv = query_vector
             if qv is None:
@@ -180,6 +132,18 @@ class Searcher:
                 f"{len(found)} documents ({names})"
             )
         return [found[0].id] if found else None
+
+    def _lexical(
+        self,
+        query: str,
+        phrases: Sequence[Sequence[str]],
+        where: str,
+        args: Sequence[object],
+        depth: int,
+    ) -> list[tuple[int, float]]:
+        """(num, -BM25) best first for a query and its glossary phrases, within `where`."""
+        match = match_expression(query, phrases, self.conn)
+        return lexical_search(self.conn, match, where, args, depth) if match else []
 
     def _fuse(self, lists: Sequence[list[tuple[int, float]]]) -> list[tuple[int, float]]:
         """Fuse (lexical, dense) rankings: score blend (default) or weighted RRF."""
@@ -218,18 +182,32 @@ class Searcher:
         if not len(allowed):
             return []
         if len(allowed) <= self.index.knobs.exact_limit:
-            rows = self.conn.execute(
-                "SELECT num, vector FROM chunks WHERE num IN (SELECT value FROM json_each(?))"
-                " AND vector IS NOT NULL",
-                (json.dumps(allowed.tolist()),),
-            ).fetchall()
-            if not rows:
+            nums, mat = self.stored_vectors(allowed.tolist())
+            if not nums:
                 return []
-            mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
-            scores = mat.reshape(len(rows), -1) @ qv.astype(np.float32)
+            scores = mat @ qv.astype(np.float32)
             order = np.argsort(-scores)[:k]
-            return [(int(rows[i][0]), float(scores[i])) for i in order]
+            return [(nums[i], float(scores[i])) for i in order]
         return cache.search(qv, k, allowed)
+
+    def stored_vectors(self, nums: Sequence[int]) -> tuple[list[int], np.ndarray]:
+        """The stored vectors of these chunks (`index.stored_vectors.VectorLookup`)."""
+        return blob_vectors(self.conn, nums)
+
+    def item_unit(self, item_id: str) -> ItemUnit:
+        """An item's search unit and stored vector (NotFound when it has none)."""
+        return item_unit(self.shared, self.stored_vectors, item_id)
+
+    def _plain_hits(
+        self, ranked: Sequence[tuple[int, float]], stems: set[str], fold: bool = False
+    ) -> list[Hit]:
+        """Hits for a ranking as it is (no rerank); `fold`: near-duplicates collapsed first,
+        when the knobs say so."""
+        folded: dict[int, list[int]] = {}
+        if fold and self.index.knobs.collapse:
+            overlap = self.index.knobs.collapse_overlap
+            ranked, folded = collapse(self.conn, ranked, len(ranked), overlap)
+        return self._hits(ranked, stems, folded)
 
     def _hits(
         self,
@@ -268,7 +246,7 @@ class Searcher:
                     priority=r["priority"] or "",
                     resources=r["resources"] or "",
                     timing=r["timing"] or "",
-                    also_at=tuple(_place(rows[d]) for d in folded.get(num, ()) if d in rows),
+                    also_at=tuple(place(rows[d]) for d in folded.get(num, ()) if d in rows),
                 )
             )
         return hits
@@ -276,23 +254,20 @@ class Searcher:
     # -- cross-referencing ---------------------------------------------------------------
     def similar(self, item_id: str, k: int = 10) -> list[Hit]:
         """Items from other documents most similar to this item (cosine scores)."""
-        row = self.conn.execute(
-            "SELECT vector, document_id, text FROM chunks WHERE scope='item' AND ref=?"
-            " AND vector IS NOT NULL",
-            (item_id,),
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"no indexed item with id {item_id!r}")
-        qv = np.frombuffer(row[0], dtype=np.float32)
-        ranked = self._dense(qv, "c.scope = 'item'", [], k, exclude_document=row[1])
-        return self._hits(ranked, set(terms(row[2])))
+        unit = self.item_unit(item_id)
+        ranked = self._dense(unit.vector, "c.scope = 'item'", [], k, unit.document_id)
+        return self._plain_hits(ranked, set(terms(unit.text)))
 
     def themes(
         self, *, distance: float = 0.5, min_documents: int = 2, min_size: int = 2
     ) -> list[Theme]:
         """Recurring themes across the corpus (see `index.themes.find_themes`)."""
         return find_themes(
-            self.conn, distance=distance, min_documents=min_documents, min_size=min_size
+            self.shared,
+            self.stored_vectors,
+            distance=distance,
+            min_documents=min_documents,
+            min_size=min_size,
         )
 
     def status(self) -> dict[str, object]:

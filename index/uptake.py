@@ -9,21 +9,21 @@ vector to the item's ≥ `min_similarity`), so a later document that merely shar
 not listed. Passages are grouped per document, best first, documents ranked by their best
 passage. When the item's own document has no year, every other document is a candidate and
 all are ranked by score alone.
+
+One code path on both backends: the lists, stored vectors and hits come from the searcher
+(`PgSearcher` on PostgreSQL), the rest is SQL both engines accept (`index.dbapi`).
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.errors import InvalidQuery, NotFound
+from ingest.errors import InvalidQuery
 
-from .lexical import lexical_search, match_expression
-from .rerank import collapse
+from .dbapi import Conn
 from .search import Hit, Searcher
 from .textnorm import terms
 
@@ -68,20 +68,13 @@ def _where(document_id: str, year: int | None) -> tuple[str, list[object]]:
     return where, args
 
 
-def _close(conn: sqlite3.Connection, qv: np.ndarray, nums: Sequence[int], floor: float) -> set[int]:
+def _close(searcher: Searcher, qv: np.ndarray, nums: Sequence[int], floor: float) -> set[int]:
     """The candidates whose vector has a cosine ≥ `floor` with the query vector."""
-    if not nums:
+    found, mat = searcher.stored_vectors(nums)
+    if not found:
         return set()
-    rows = conn.execute(
-        "SELECT num, vector FROM chunks WHERE num IN (SELECT value FROM json_each(?))"
-        " AND vector IS NOT NULL",
-        (json.dumps(list(nums)),),
-    ).fetchall()
-    if not rows:
-        return set()
-    mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
     scores = mat @ qv.astype(np.float32)
-    return {int(r[0]) for r, s in zip(rows, scores, strict=True) if s >= floor}
+    return {n for n, s in zip(found, scores, strict=True) if s >= floor}
 
 
 def find_uptake(
@@ -100,42 +93,32 @@ def find_uptake(
     """
     if k < 1 or passages < 1:
         raise InvalidQuery("k and passages must be at least 1")
-    conn = searcher.conn
-    row = conn.execute(
-        "SELECT vector, document_id, file_name, text, kind, year FROM chunks"
-        " WHERE scope = 'item' AND ref = ? AND vector IS NOT NULL",
-        (item_id,),
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"no indexed item with id {item_id!r}")
-    qv = np.frombuffer(row[0], dtype=np.float32)
-    text, year = row[3], row[5]
-    where, args = _where(row[1], year)
+    unit = searcher.item_unit(item_id)  # NotFound without a stored vector
+    qv, text, year = unit.vector, unit.text, unit.year
+    where, args = _where(unit.document_id, year)
     knobs = searcher.index.knobs
     depth = max(knobs.depth, min(10 * k * passages, MAX_DEPTH))
     phrases = searcher.index.glossary().expand(text).phrases
-    match = match_expression(text, phrases, conn)
-    lexical = lexical_search(conn, match, where, args, depth) if match else []
+    lexical = searcher._lexical(text, phrases, where, args, depth)
     dense = searcher._dense(qv, where, args, depth)
-    close = _close(conn, qv, list(dict.fromkeys(n for n, _ in [*dense, *lexical])), min_similarity)
+    candidates = list(dict.fromkeys(n for n, _ in [*dense, *lexical]))
+    close = _close(searcher, qv, candidates, min_similarity)
     ranked = [(n, s) for n, s in searcher._fuse([lexical, dense]) if n in close]
-    folded: dict[int, list[int]] = {}
-    if knobs.collapse:
-        ranked, folded = collapse(conn, ranked, len(ranked), knobs.collapse_overlap)
-    hits = searcher._hits(ranked, set(terms(text)) | {t for p in phrases for t in p}, folded)
+    stems = set(terms(text)) | {t for p in phrases for t in p}
+    hits = searcher._plain_hits(ranked, stems, fold=True)
     return Uptake(
         item_id=item_id,
-        kind=row[4],
+        kind=unit.kind,
         text=text,
-        document_id=row[1],
-        file_name=row[2],
+        document_id=unit.document_id,
+        file_name=unit.file_name,
         year=year,
-        documents=tuple(_grouped(conn, hits, year, k, passages)),
+        documents=tuple(_grouped(searcher.shared, hits, year, k, passages)),
     )
 
 
 def _grouped(
-    conn: sqlite3.Connection, hits: Sequence[Hit], year: int | None, k: int, passages: int
+    conn: Conn, hits: Sequence[Hit], year: int | None, k: int, passages: int
 ) -> list[UptakeDocument]:
     """Hits grouped per document (best first); dated documents before undated ones."""
     groups: dict[str, list[Hit]] = {}

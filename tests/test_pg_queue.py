@@ -164,3 +164,29 @@ def test_two_servers_storing_the_same_bytes_at_once_store_them_once(
     finally:
         for kb in kbs:
             kb.close()
+
+
+def test_api_reads_go_to_the_read_replica_url(pg_server: str, tmp_path: Path) -> None:  # noqa: F811
+    """`EVALKB_READ_DATABASE_URL` (a replica) serves the request reads; writes stay on the
+    primary's connection."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    from api.service import KnowledgeBase
+    from api.settings import Settings
+    from index.embeddings import HashingEmbedder
+
+    primary, replica = new_database(pg_server), new_database(pg_server)
+    connect(replica).close()
+    settings = Settings(
+        home=tmp_path, database_url=primary, read_database_url=replica, jobs=1, ocr=False
+    )
+    kb = KnowledgeBase(settings, embedder=HashingEmbedder())
+    pool = kb.read_pool()
+    try:
+        conn = pool.acquire()
+        assert conn.info.dbname == conninfo_to_dict(replica)["dbname"]
+        pool.release(conn)
+        assert kb.conn.info.dbname == conninfo_to_dict(primary)["dbname"]
+    finally:
+        pool.close()
+        kb.close()

@@ -45,3 +45,35 @@ def test_statistics_follow_stores_and_removals(
         assert kept(backend.conn) == after
     finally:
         backend.conn.close()
+
+
+def test_common_words_stop_bringing_candidates_but_scores_stay_exact(
+    pg_server: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Past the pool, a common word's rows are no longer all scored, but every hit returned
+    has its exact BM25, and the rows holding the rare word are all among the candidates."""
+    from index.pg.lexical import bm25_search
+
+    backend = fill(open_backend(tmp_path, new_database(pg_server), HashingEmbedder()))
+    try:
+        conn = backend.conn
+        counts = {r["lexeme"]: int(r["n"]) for r in conn.execute("SELECT lexeme, n FROM term_rows")}
+        common = max(counts, key=lambda w: counts[w])
+        rare = min((w for w in counts if counts[w] >= 1), key=lambda w: counts[w])
+        match = f'"{common}" OR "{rare}"'
+        pool = counts[common] - 1  # the common word is past it, the rare one not
+        assert counts[rare] <= pool
+        exact = dict(bm25_search(conn, match, "TRUE", [], 1000, pool=10**6))
+        pooled = bm25_search(conn, match, "TRUE", [], 1000, pool=pool)
+        assert len(pooled) < len(exact)  # fewer rows scored
+        assert all(score == exact[num] for num, score in pooled)
+        rare_rows = {
+            r["num"]
+            for r in conn.execute(
+                "SELECT num FROM chunks WHERE tokens @@ %s::tsquery", (f"'{rare}'",)
+            )
+        }
+        assert rare_rows <= {num for num, _ in pooled}
+    finally:
+        backend.conn.close()

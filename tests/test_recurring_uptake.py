@@ -179,7 +179,7 @@ def test_recurring_cluster_across_three_years(kb, reports: dict[str, str]) -> No
     assert kb.read.recurring(document="eval-2017.pdf") == []
     assert kb.read.recurring(min_documents=4) == []
     with pytest.raises(InvalidQuery):
-        find_recurring(kb.conn, kind="finding")
+        find_recurring(kb.read.searcher, kind="finding")
 
 
 def test_uptake_lists_later_documents_only(kb, reports: dict[str, str]) -> None:

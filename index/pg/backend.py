@@ -52,12 +52,14 @@ def open_backend(
     embedder: Embedder | None,
     knobs: SearchKnobs | None = None,
     chunking: ChunkKnobs | None = None,
+    read_url: str = "",
 ) -> Backend:
-    """Open the store `database_url` names (SQLite under `home` when it is empty)."""
+    """Open the store `database_url` names (SQLite under `home` when it is empty). On
+    PostgreSQL, `read_url` (e.g. a read replica) serves the HTTP requests' reads."""
     if database_url.strip():
         if not is_postgres(database_url):
             raise ValueError("database_url must be a postgresql:// URL (or empty for SQLite)")
-        return _postgres(home, database_url, embedder, knobs, chunking)
+        return _postgres(home, database_url, embedder, knobs, chunking, read_url)
     conn = store.connect(home)
 
     @contextmanager
@@ -86,6 +88,7 @@ def _postgres(
     embedder: Embedder | None,
     knobs: SearchKnobs | None,
     chunking: ChunkKnobs | None,
+    read_url: str = "",
 ) -> Backend:
     import psycopg
 
@@ -110,7 +113,7 @@ def _postgres(
         get_meta=lambda key: db.get_meta(conn, key),
         set_meta=lambda key, value: db.set_meta(conn, key, value),
         load_document=lambda doc_id: rows.load_document(conn, doc_id),
-        read_pool=lambda: db.PgReadPool(url),
+        read_pool=lambda: db.PgReadPool(read_url.strip() or url),
         open_queue=lambda: IngestQueue(url),
         errors=(psycopg.Error,),
     )

@@ -50,21 +50,25 @@ def term_rows(conn: Connection, words: Sequence[str]) -> dict[str, int]:
     return {r["lexeme"]: int(r["n"]) for r in found}
 
 
-def _idf(conn: Connection, units: Sequence[tuple[str, ...]], n_rows: int) -> list[float]:
-    """FTS5's idf of each unit: a word's row count from `term_rows`, a phrase's counted."""
+def _row_counts(conn: Connection, units: Sequence[tuple[str, ...]]) -> list[int]:
+    """Rows holding each unit: a word's from `term_rows`, a phrase's counted."""
     single = term_rows(conn, [u[0] for u in units if len(u) == 1])
     out = []
     for unit in units:
         if len(unit) == 1:
-            hits = single.get(unit[0], 0)
+            out.append(single.get(unit[0], 0))
         else:
             row = conn.execute(
                 "SELECT COUNT(*) AS n FROM chunks WHERE tokens @@ %s::tsquery", (tsquery([unit]),)
             ).fetchone()
-            hits = int(row["n"]) if row else 0
-        value = math.log((n_rows - hits + 0.5) / (hits + 0.5))
-        out.append(value if value > 0.0 else 1e-6)
+            out.append(int(row["n"]) if row else 0)
     return out
+
+
+def _idf(hits: int, n_rows: int) -> float:
+    """FTS5's idf, floored at 1e-6."""
+    value = math.log((n_rows - hits + 0.5) / (hits + 0.5))
+    return value if value > 0.0 else 1e-6
 
 
 def _frequency_sql(unit: tuple[str, ...], column: dict[str, str]) -> str:
@@ -78,12 +82,22 @@ def _frequency_sql(unit: tuple[str, ...], column: dict[str, str]) -> str:
 
 
 def bm25_search(
-    conn: Connection, match: str, where: str, args: Sequence[object], limit: int
+    conn: Connection,
+    match: str,
+    where: str,
+    args: Sequence[object],
+    limit: int,
+    pool: int = 2_000,
 ) -> list[tuple[int, float]]:
     """(chunk num, score) best first; the score is FTS5's -bm25 (higher is better).
 
     Scored in SQL, term by term in FTS5's order of operations (so the float results are the
     SQLite store's), over the rows the GIN index matches; only the best `limit` come back.
+    When every unit is in at most `pool` rows, every matching row is scored (exact, as
+    FTS5). Otherwise the units in more rows stop bringing candidates by themselves, since
+    scoring all their rows grows with the store: candidates are the rows of the rarer units
+    (all of them), plus the `pool` rows that `ts_rank` puts first for the common ones, and
+    each candidate gets its exact BM25 over every unit.
     `where` is a Postgres condition over `chunks AS c` (see `index.pg.db.pg_sql`)."""
     units = units_of(match)
     if not units:
@@ -92,7 +106,7 @@ def bm25_search(
     if not n_rows:
         return []
     avgdl = float(n_tokens) / float(n_rows)
-    idf = _idf(conn, units, n_rows)
+    hits = _row_counts(conn, units)
     words = sorted({w for u in units for w in u})
     column = {w: f"pos.p{i}" for i, w in enumerate(words)}
     picks = ", ".join(
@@ -100,19 +114,36 @@ def bm25_search(
     )
     score = "0.0::float8"
     params: list[object] = []
-    for unit, weight in zip(units, idf, strict=True):
+    for unit, count in zip(units, hits, strict=True):
         freq = f"({_frequency_sql(unit, column)})::float8"
         score += (
             f" + %s::float8 * (({freq} * %s::float8) / ({freq} + %s::float8 *"
             " (%s::float8 + %s::float8 * c.body_len::float8 / %s::float8)))"
         )
-        params += [weight, K1 + 1.0, K1, 1 - B, B, avgdl]
+        params += [_idf(count, n_rows), K1 + 1.0, K1, 1 - B, B, avgdl]
+    rare = [u for u, n in zip(units, hits, strict=True) if n <= pool]
+    common = [u for u, n in zip(units, hits, strict=True) if n > pool]
+    source_args: list[object] = []
+    if not common:
+        source = "chunks c"
+        match_sql, match_args = f"c.tokens @@ %s::tsquery AND {where}", [tsquery(units), *args]
+    else:
+        parts: list[str] = []
+        if rare:
+            parts.append(f"(SELECT c.num FROM chunks c WHERE c.tokens @@ %s::tsquery AND {where})")
+            source_args += [tsquery(rare), *args]
+        parts.append(
+            f"(SELECT c.num FROM chunks c WHERE c.tokens @@ %s::tsquery AND {where}"
+            " ORDER BY ts_rank(c.tokens, %s::tsquery) DESC, c.num LIMIT %s)"
+        )
+        source_args += [tsquery(common), *args, tsquery(common), pool]
+        source = f"({' UNION '.join(parts)}) AS cand JOIN chunks c USING (num)"
+        match_sql, match_args = "TRUE", []
     found = conn.execute(
-        f"SELECT c.num, {score} AS score FROM chunks c"
+        f"SELECT c.num, {score} AS score FROM {source}"
         f" CROSS JOIN LATERAL (SELECT {picks} FROM unnest(c.tokens) u"
         "   WHERE u.lexeme = ANY(%s)) pos"
-        f" WHERE c.tokens @@ %s::tsquery AND {where}"
-        " ORDER BY score DESC, c.num LIMIT %s",
-        (*params, *words, words, tsquery(units), *args, limit),
+        f" WHERE {match_sql} ORDER BY score DESC, c.num LIMIT %s",
+        (*params, *source_args, *words, words, *match_args, limit),
     ).fetchall()
     return [(int(r["num"]), float(r["score"])) for r in found]

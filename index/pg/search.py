@@ -2,19 +2,20 @@
 default backend's fusion, reranking, collapse and hit assembly (`index.search.Searcher`).
 
 `PgSearcher` subclasses the SQLite `Searcher` and replaces only what reads the store: the
-document filter, the lexical and dense lists, and the rows the second stage reads (copied
-into a per-query `Scratch`). Filters are the same `index.filters.where_clause`, translated.
+document filter, the lexical and dense lists, the stored vectors of given chunks (pgvector's
+text form, parsed to float32), and the rows the second stage reads (copied into a per-query
+`Scratch`). Filters are the same `index.filters.where_clause`, translated. Similar items,
+themes, recurring recommendations and uptake are the default searcher's code on these.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
-from ingest.errors import InvalidQuery, NotFound
+from ingest.errors import InvalidQuery
 
 from ..chunks import CHUNKER_VERSION
 from ..filters import where_clause
@@ -24,8 +25,8 @@ from ..query import SearchFilters, SearchRequest
 from ..rerank import collapse, rerank
 from ..search import Hit, Searcher
 from ..search_index import CHUNKER_KEY, SearchIndex
+from ..stored_vectors import no_vectors
 from ..textnorm import terms
-from ..themes import Theme
 from . import rows
 from .db import Connection, get_meta, pg_sql
 from .lexical import bm25_search
@@ -36,6 +37,14 @@ EF_SEARCH = 1000  # the widest HNSW candidate list (pgvector's maximum)
 
 def _vector(qv: np.ndarray) -> str:
     return "[" + ",".join(repr(float(x)) for x in np.asarray(qv, dtype=np.float32)) + "]"
+
+
+def parse_vectors(texts: Sequence[str]) -> np.ndarray:
+    """pgvector's text form (`[0.1,-0.2,…]`, one per row) as float32 rows. pgvector prints
+    the shortest decimal that reads back as the same float32, so the values are exactly the
+    stored ones (and the SQLite BLOB's, for the same embedding)."""
+    flat = np.fromstring(",".join(t[1:-1] for t in texts), dtype=np.float32, sep=",")
+    return flat.reshape(len(texts), -1)
 
 
 class PgSearcher(Searcher):
@@ -53,7 +62,6 @@ class PgSearcher(Searcher):
         if document_ids is None:
             return []
         where, args = where_clause(filters, document_ids=document_ids)
-        where = pg_sql(where)
         knobs = self.index.knobs
         depth = max(knobs.depth, offset + k)
         expansion = self.index.glossary().expand(query) if request.expand else None
@@ -65,7 +73,16 @@ class PgSearcher(Searcher):
             if request.mode in ("lexical", "hybrid"):
                 match = match_expression(query, phrases, scratch.conn)
                 lists.append(
-                    bm25_search(self.pg, match, f"({where})", args, depth) if match else []
+                    bm25_search(
+                        self.pg,
+                        match,
+                        f"({pg_sql(where)})",
+                        args,
+                        depth,
+                        self.index.knobs.pg_lexical_pool,
+                    )
+                    if match
+                    else []
                 )
             if request.mode in ("dense", "hybrid"):
                 qv = query_vector
@@ -102,23 +119,48 @@ class PgSearcher(Searcher):
             )
         return [found[0].id] if found else None
 
+    def _lexical(
+        self,
+        query: str,
+        phrases: Sequence[Sequence[str]],
+        where: str,
+        args: Sequence[object],
+        depth: int,
+    ) -> list[tuple[int, float]]:
+        """(num, BM25) best first within `where` (SQLite SQL, translated), the query pruned
+        as on SQLite (its words' document frequencies in a scratch copy)."""
+        scratch = self._scratch(set(terms(query)) | {t for p in phrases for t in p})
+        try:
+            match = match_expression(query, phrases, scratch.conn)
+        finally:
+            scratch.close()
+        return (
+            bm25_search(
+                self.pg, match, f"({pg_sql(where)})", args, depth, self.index.knobs.pg_lexical_pool
+            )
+            if match
+            else []
+        )
+
     def _dense(
         self, qv: np.ndarray, where: str, args: Sequence[object], k: int, exclude_document: str = ""
     ) -> list[tuple[int, float]]:
-        """(num, cosine) best first: exact below the knobs' limits (as FAISS flat and the
-        SQLite exact path are), else through the HNSW index."""
+        """(num, cosine) best first within `where` (SQLite SQL, as `where_clause` gives it,
+        translated here): exact below the knobs' limits (as FAISS flat and the SQLite exact
+        path are), else through the HNSW index."""
         if self.search_index.embedder is None:
             raise InvalidQuery("dense search needs an embedding model, none is configured")
         if exclude_document:
-            where = f"({where}) AND c.document_id != %s"
+            where = f"({where}) AND c.document_id != ?"
             args = [*args, exclude_document]
+        where = pg_sql(where)
         knobs = self.index.knobs
         row = self.pg.execute(
             "SELECT GREATEST(reltuples::bigint, 0) AS n FROM pg_class WHERE relname = 'chunks'"
         ).fetchone()
         total = int(row["n"]) if row else 0  # the planner's estimate: 0 before ANALYZE
         if where == "TRUE":
-            allowed, exact = total, total < knobs.flat_limit
+            allowed, exact = total, total <= knobs.pg_hnsw_above
         else:
             row = self.pg.execute(
                 f"SELECT COUNT(*) AS n FROM chunks c WHERE {where}", args
@@ -141,27 +183,29 @@ class PgSearcher(Searcher):
         ).fetchall()
         return [(int(r["num"]), float(r["s"])) for r in found]
 
-    def similar(self, item_id: str, k: int = 10) -> list[Hit]:
-        """Items from other documents most similar to this item (cosine scores)."""
-        row = self.pg.execute(
-            "SELECT embedding::text AS v, document_id, text FROM chunks WHERE scope='item'"
-            " AND ref=%s AND embedding IS NOT NULL",
-            (item_id,),
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"no indexed item with id {item_id!r}")
-        qv = np.asarray([float(x) for x in row["v"].strip("[]").split(",")], dtype=np.float32)
-        ranked = self._dense(qv, "c.scope = 'item'", [], k, exclude_document=row["document_id"])
+    def stored_vectors(self, nums: Sequence[int]) -> tuple[list[int], np.ndarray]:
+        """The stored vectors of these chunks (`index.stored_vectors.VectorLookup`)."""
+        if not nums:
+            return no_vectors()
+        found = self.pg.execute(
+            "SELECT num, embedding::text AS v FROM chunks"
+            " WHERE num = ANY(%s) AND embedding IS NOT NULL ORDER BY num",
+            ([int(n) for n in nums],),
+        ).fetchall()
+        if not found:
+            return no_vectors()
+        return [int(r["num"]) for r in found], parse_vectors([r["v"] for r in found])
+
+    def _plain_hits(
+        self, ranked: Sequence[tuple[int, float]], stems: set[str], fold: bool = False
+    ) -> list[Hit]:
+        """The default searcher's hits, on a scratch copy of the ranked chunks."""
         scratch = Scratch(0, {})
         try:
             scratch.load(self.pg, [n for n, _ in ranked])
-            return Searcher(scratch.conn, self.index)._hits(ranked, set(terms(row["text"])))
+            return Searcher(scratch.conn, self.index)._plain_hits(ranked, stems, fold)
         finally:
             scratch.close()
-
-    def themes(self, **_: Any) -> list[Theme]:
-        """Not on Postgres yet."""
-        raise InvalidQuery("themes are not available on the PostgreSQL backend yet")
 
     def status(self) -> dict[str, object]:
         """Chunk counts, the embedding model, whether this chunker built the store."""
