@@ -168,9 +168,15 @@ class PgSearcher(Searcher):
             allowed = int(row["n"]) if row else 0
             exact = allowed <= knobs.exact_limit
         vec = _vector(qv)
-        # `+ 0` keeps the planner off the HNSW index: the scan is exact. Equal scores (an item
-        # whose text is also a passage) go newest chunk first, as FAISS' flat index gives them.
-        order = "(c.embedding <#> %s::vector) + 0" if exact else "c.embedding <#> %s::vector"
+        # Exact: `+ 0` keeps the planner off the HNSW index; equal scores go newest chunk
+        # first, as FAISS' flat index gives them. Approximate: the ORDER BY must be the bare
+        # distance, or Postgres sorts every row instead of walking the graph (ties are
+        # ordered the same way below).
+        order = (
+            "(c.embedding <#> %s::vector) + 0, c.num DESC"
+            if exact
+            else "c.embedding <#> %s::vector"
+        )
         if not exact:
             # pgvector 0.6 filters after the graph scan: widen it by the filter's selectivity
             share = min(1.0, allowed / total) if total else 1.0
@@ -178,10 +184,11 @@ class PgSearcher(Searcher):
             self.pg.execute(f"SET hnsw.ef_search = {ef}")
         found = self.pg.execute(
             "SELECT c.num, -(c.embedding <#> %s::vector) AS s FROM chunks c"
-            f" WHERE c.embedding IS NOT NULL AND {where} ORDER BY {order}, c.num DESC LIMIT %s",
+            f" WHERE c.embedding IS NOT NULL AND {where} ORDER BY {order} LIMIT %s",
             (vec, *args, vec, min(k, 1000)),
         ).fetchall()
-        return [(int(r["num"]), float(r["s"])) for r in found]
+        hits = [(int(r["num"]), float(r["s"])) for r in found]
+        return hits if exact else sorted(hits, key=lambda h: (-h[1], -h[0]))
 
     def stored_vectors(self, nums: Sequence[int]) -> tuple[list[int], np.ndarray]:
         """The stored vectors of these chunks (`index.stored_vectors.VectorLookup`)."""
