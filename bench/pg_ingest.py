@@ -22,9 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from pgtemp import temp_database  # noqa: E402
+
 EVALKB = [sys.executable, "-m", "api.main"]
 
 
@@ -64,12 +66,7 @@ def main() -> None:
     server = None
     url = args.url
     if not url:
-        import pgserver
-
-        server = pgserver.get_server(str(work / "pg"), cleanup_mode="delete")
-        with psycopg.connect(server.get_uri(), autocommit=True) as conn:
-            conn.execute("CREATE DATABASE bench_ingest")
-        url = server.get_uri().replace("/postgres?", "/bench_ingest?", 1)
+        url, server = temp_database(work / "pg", "bench_ingest")
     models = {"EVALKB_MODELS_DIR": str(work / "models")}
     # export the ONNX encoder once, outside the timings
     warm = work / "warm.txt"
