@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from ingest.pipeline import Parsed, parse_file
 from ingest.pool import WorkerPool
 from ingest.readers import ReadOptions
 
+from . import reprocess
 from .batch import FAILED, INGESTED, UNCHANGED, IngestOutcome, collect_files
 from .followup import Followup
 from .queue_worker import ingest_through_queue
@@ -73,14 +73,14 @@ class KnowledgeBase:
         self.links = self.backend.links  # management responses ↔ evaluations
         self.index = self.backend.index
         self.read = self.reader(self.conn)
-        self._write_lock = threading.Lock()  # one writer at a time; readers use WAL snapshots
+        self.write_lock = threading.Lock()  # one writer at a time; readers use WAL snapshots
         self._pool: WorkerPool | None = None
         self._pool_lock = threading.Lock()
 
     @property
     def followup(self) -> Followup:
         """Follow-up and review (`api.followup`) on the writer connection, under its lock."""
-        return Followup(self.read.conn, self._write_lock)
+        return Followup(self.read.conn, self.write_lock)
 
     def reader(self, conn: sqlite3.Connection) -> Reader:
         """Reads (documents, items, search…) through `conn`, e.g. one per HTTP request."""
@@ -186,7 +186,7 @@ class KnowledgeBase:
             if sha256(data) != doc.id:
                 return IngestOutcome(str(path), FAILED, reason="the file changed while it was read")
             prepared = self.index.prepare(doc, parsed.items)
-            with self._write_lock:
+            with self.write_lock:
                 old, kept = self._write_document(path, data, parsed, prepared, source_path)
                 if kept is None:  # another process stored the same bytes meanwhile
                     return IngestOutcome(str(path), UNCHANGED, doc.id)
@@ -235,7 +235,7 @@ class KnowledgeBase:
         transaction; its kept original stays where it is."""
         doc = parsed.document
         prepared = self.index.prepare(doc, parsed.items)
-        with self._write_lock:
+        with self.write_lock:
             with self.backend.transaction():
                 self._remove_rows(doc.id)
                 self.library.add(doc, parsed.items, source_path, stored_file)
@@ -249,7 +249,7 @@ class KnowledgeBase:
         """Delete a document, its items, chunks and original file. `ref` must name it
         exactly (file name, id, or id prefix of at least 8 characters): no guessing."""
         summary = self.library.resolve_exactly(ref)
-        with self._write_lock:
+        with self.write_lock:
             with self.backend.transaction():
                 self._remove_rows(summary.id)
                 self.links.removed()
@@ -272,35 +272,9 @@ class KnowledgeBase:
                 path.unlink(missing_ok=True)
 
     def reextract(self, *, force: bool = False) -> int:
-        """Re-run extraction on the documents an older extractor built (all with `force`).
-
-        A document is stale when its recorded extractor version differs from this code's
-        (the version is a hash of the extractor's code and data), or when the store says an
-        older extractor last ran. Item ids derive from their text, so what users attached to
-        an unchanged item stays attached."""
-        from index.chunks import CHUNKER_KEY, CHUNKER_VERSION
-        from ingest.extract import EXTRACTOR_VERSION
-        from ingest.pipeline import analyse
-
-        store_stale = self.backend.get_meta("extractor_version") != EXTRACTOR_VERSION
-        # passages cut by another chunker are cut again with the items (same ids kept)
-        chunker = self.backend.get_meta(CHUNKER_KEY)
-        store_stale = store_stale or (chunker or CHUNKER_VERSION) != CHUNKER_VERSION
-        count = 0
-        for summary in self.library.documents():
-            built_by = dict(summary.versions).get("extractor")
-            if not (force or store_stale or built_by != EXTRACTOR_VERSION):
-                continue
-            doc = self.backend.load_document(summary.id)
-            parsed = analyse(replace(doc, metadata=()))
-            self._replace_analysis(parsed, self.index.prepare(parsed.document, parsed.items))
-            count += 1
-        with self.backend.transaction():
-            self.backend.set_meta("extractor_version", EXTRACTOR_VERSION)
-            if count:
-                self.backend.set_meta(CHUNKER_KEY, CHUNKER_VERSION)
-        self.index.refresh(self.conn)
-        return count
+        """Re-run extraction on the documents an older extractor built (all with `force`);
+        see `api.reprocess.reextract`."""
+        return reprocess.reextract(self, force=force)
 
     def reingest(
         self,
@@ -310,55 +284,12 @@ class KnowledgeBase:
         jobs: int | None = None,
         on_done: Callable[[IngestOutcome], None] | None = None,
     ) -> list[IngestOutcome]:
-        """Read documents again from their kept original files (after the reader changed):
-        every document, or those `refs` name. Ids, source paths, kept files and what hangs
-        on the ids stay; contents, items and search units are replaced, one transaction each.
-        """
-        summaries = [self.library.resolve(r) for r in refs] if refs else self.library.documents()
-        outcomes: list[IngestOutcome] = []
-        originals: dict[Path, str] = {}
-        for summary in summaries:
-            stored = self.library.stored_file(summary.id)
-            path = self.files / stored if stored else None
-            if path is None or not path.exists():
-                reason = "its original file is missing; ingest the file again"
-                outcomes.append(IngestOutcome(summary.file_name, FAILED, summary.id, reason))
-            else:
-                originals[path] = summary.file_name
-        options = self.read_options(password)
-        for result in self.parser_pool(jobs).map(list(originals), options):
-            name = originals[result.path]
-            if not result.ok:
-                outcome = IngestOutcome(name, FAILED, result.path.stem, result.error)
-            else:
-                # the kept file is named by id; the document keeps its own file name
-                parsed: Parsed = result.result
-                doc = replace(parsed.document, file_name=name)
-                prepared = self.index.prepare(doc, parsed.items)  # slow: before the lock
-                with self._write_lock, self.backend.transaction():
-                    self.library.replace_document(doc, parsed.items)
-                    self.index.remove(self.conn, doc.id)
-                    self.index.write(self.conn, doc, parsed.items, prepared)
-                    self.links.stored(doc.id, parsed.responses)
-                outcome = IngestOutcome(name, INGESTED, doc.id)
-            outcomes.append(outcome)
-            if on_done:
-                on_done(outcome)
-        self.index.refresh(self.conn)
-        return outcomes
-
-    def _replace_analysis(self, parsed: Parsed, prepared: Prepared) -> None:
-        """Swap a document's items, metadata and search units in one transaction."""
-        doc = parsed.document
-        with self._write_lock, self.backend.transaction():
-            self.library.replace_analysis(doc, parsed.items)
-            self.index.remove(self.conn, doc.id)
-            self.index.write(self.conn, doc, parsed.items, prepared)
-            self.links.stored(doc.id, parsed.responses)
+        """Read documents again from their kept original files (`api.reprocess.reingest`)."""
+        return reprocess.reingest(self, refs, password=password, jobs=jobs, on_done=on_done)
 
     def reindex(self) -> int:
         """Rebuild every chunk's vector with the configured model; returns the chunk count."""
-        with self._write_lock:
+        with self.write_lock:
             return self.index.reindex(self.conn, progress=True)
 
     def close(self) -> None:
