@@ -1,11 +1,16 @@
-"""KnowledgeBase end to end on small text files: ingest, items, search, re-extraction."""
+"""KnowledgeBase end to end on small text files: ingest, items, search, re-extraction; on
+SQLite and on PostgreSQL (the server `test_backends` starts; skipped without pgserver)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
+from test_backends import database_url, pg_server  # noqa: F401  (both backends)
+
+from api.settings import Settings
 from api.views import hit_dict
-from index import store
 from index.chunks import CHUNKER_VERSION
 from index.query import ItemQuery, SearchFilters, SearchRequest
 
@@ -20,6 +25,25 @@ Le projet a renforcé l'accès à la justice des femmes dans le centre du Mali.
 - Renforcer la formation des juges sur les violences basées sur le genre.
 - Mettre en place un mécanisme de plainte accessible aux victimes.
 """
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:  # noqa: F811
+    """The conftest settings, on SQLite or on a fresh Postgres database."""
+    return Settings(
+        home=tmp_path / "data", database_url=database_url, jobs=2, parse_timeout=60, ocr=False
+    )
+
+
+def count(kb: Any, table: str) -> int:
+    """Rows of a table, through the store's own connection (either backend)."""
+    row = kb.conn.execute(f"SELECT COUNT(*) AS n FROM {table}").fetchone()
+    return int(row["n"] if isinstance(row, dict) else row[0])
+
+
+def set_meta(kb: Any, key: str, value: str) -> None:
+    with kb.backend.transaction():
+        kb.backend.set_meta(key, value)
 
 
 def search(kb, query: str, scope: str = "all") -> list[dict]:  # type: ignore[no-untyped-def]
@@ -48,8 +72,7 @@ def test_reextract_runs_when_the_extractor_changed(kb, tmp_path: Path) -> None: 
     ingest_report(kb, tmp_path)
     before = [it.id for it in kb.read.items()]
     assert kb.reextract() == 0  # up to date: nothing to do
-    with store.transaction(kb.conn):
-        store.set_meta(kb.conn, "extractor_version", "extract-0.old")
+    set_meta(kb, "extractor_version", "extract-0.old")
     assert kb.reextract() == 1
     assert [it.id for it in kb.read.items()] == before
     assert search(kb, "formation des juges", scope="items")
@@ -57,10 +80,9 @@ def test_reextract_runs_when_the_extractor_changed(kb, tmp_path: Path) -> None: 
 
 def test_reextract_recuts_passages_an_older_chunker_made(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ingest_report(kb, tmp_path)
-    with store.transaction(kb.conn):
-        store.set_meta(kb.conn, "chunker_version", "1-old")
+    set_meta(kb, "chunker_version", "1-old")
     assert kb.reextract() == 1
-    assert store.get_meta(kb.conn, "chunker_version") == CHUNKER_VERSION
+    assert kb.backend.get_meta("chunker_version") == CHUNKER_VERSION
     assert kb.reextract() == 0
 
 
@@ -68,8 +90,8 @@ def test_delete_removes_items_chunks_and_file(kb, tmp_path: Path) -> None:  # ty
     doc_id = ingest_report(kb, tmp_path)
     kb.delete("rapport-justice.txt")
     assert kb.read.items() == [] and kb.read.documents() == []
-    assert kb.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0] == 0
-    assert not list((kb.home / "files").glob(f"{doc_id}*"))
+    assert count(kb, "chunks") == 0
+    assert not list(kb.files.glob(f"{doc_id}*"))
     assert search(kb, "juges") == []
 
 
@@ -88,7 +110,8 @@ def test_search_and_chunking_settings_reach_the_index(settings, tmp_path: Path) 
     try:
         ingest_report(kb, tmp_path)
         assert kb.index.knobs.fusion == "rrf" and kb.index.knobs.depth == 20
-        passages = [r[0] for r in kb.conn.execute("SELECT text FROM chunks WHERE scope='passage'")]
+        found = kb.conn.execute("SELECT text FROM chunks WHERE scope='passage'").fetchall()
+        passages = [r["text"] if isinstance(r, dict) else r[0] for r in found]
         assert passages and max(len(t.split()) for t in passages) <= 20
         assert search(kb, "formation des juges")
     finally:
@@ -107,10 +130,8 @@ def test_reingest_reads_the_kept_original_and_keeps_ids(kb, tmp_path: Path) -> N
     assert after.ingested_at == before.ingested_at
     assert [it.id for it in kb.read.items()] == items
     assert search(kb, "mécanisme de plainte", scope="items")
-    assert (
-        kb.conn.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()[0]
-        == (kb.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
-    )
+    if kb.backend.name == "sqlite":  # the FTS5 table follows the chunks
+        assert count(kb, "chunks_fts") == count(kb, "chunks")
 
 
 def test_items_carry_evidence_and_confidence(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
