@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ingest.errors import InvalidQuery
-from ingest.pipeline import Parsed
 from ingest.pool import ParseOutcome, WorkerPool
 from ingest.readers import ReadOptions
 
@@ -37,9 +36,7 @@ class KnowledgeBase(Protocol):
     def parser_pool(self, jobs: int | None = None) -> WorkerPool: ...
     def check_stored(self, path: Path) -> IngestOutcome | None: ...
     def read_options(self, password: str | None = None, ocr: bool | None = None) -> ReadOptions: ...
-    def store_parsed(
-        self, path: Path, parsed: Parsed, source: str | None = None
-    ) -> IngestOutcome: ...
+    def store_outcome(self, parsed: ParseOutcome) -> IngestOutcome: ...
 
 
 def ingest_through_queue(
@@ -121,12 +118,7 @@ def work_queue(
             done, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
             for future in done:
                 claim = running.pop(future)
-                parsed = future.result()
-                if parsed.ok:
-                    outcome = kb.store_parsed(parsed.path, parsed.result)
-                else:
-                    outcome = IngestOutcome(str(parsed.path), FAILED, reason=parsed.error)
-                _finish(claim, outcome, finished, on_done)
+                _finish(claim, kb.store_outcome(future.result()), finished, on_done)
     finally:
         for future, claim in running.items():
             pool.cancel(future)

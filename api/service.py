@@ -22,7 +22,7 @@ from index.indexer import Prepared
 from index.pg.backend import open_backend
 from ingest.assemble import sha256
 from ingest.pipeline import Parsed, parse_file
-from ingest.pool import WorkerPool
+from ingest.pool import ParseOutcome, WorkerPool
 from ingest.readers import ReadOptions
 
 from . import reprocess
@@ -126,14 +126,17 @@ class KnowledgeBase:
                 on_done(outcome)
         options = self.read_options(password, ocr)
         for parsed in self.parser_pool(jobs).map(todo, options):
-            if parsed.ok:
-                outcome = self.store_parsed(parsed.path, parsed.result)
-            else:
-                outcome = IngestOutcome(str(parsed.path), FAILED, reason=parsed.error)
+            outcome = self.store_outcome(parsed)
             outcomes.append(outcome)
             if on_done:
                 on_done(outcome)
         return outcomes
+
+    def store_outcome(self, parsed: ParseOutcome) -> IngestOutcome:
+        """Store a parsed file, or say why it failed to parse."""
+        if parsed.ok:
+            return self.store_parsed(parsed.path, parsed.result)
+        return IngestOutcome(str(parsed.path), FAILED, reason=parsed.error)
 
     def check_stored(self, path: Path) -> IngestOutcome | None:
         """The outcome of a file that needs no reading: unreadable (failed) or its bytes

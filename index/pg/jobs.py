@@ -88,6 +88,11 @@ class Claim:
         self.queue.give_back(self.conn)
 
 
+def _only(paths: Sequence[str] | None) -> tuple[str, list[object]]:
+    """The condition (and its argument) keeping the rows of `paths`; none for every path."""
+    return ("", []) if paths is None else (" AND path = ANY(%s)", [list(paths)])
+
+
 class IngestQueue:
     """The `ingest_jobs` table of one database, as seen by one worker."""
 
@@ -131,14 +136,10 @@ class IngestQueue:
     def pending(self, paths: Sequence[str] | None = None) -> int:
         """How many files are still queued (claimed by a live worker or not), of `paths` or
         of the whole queue."""
-        wanted = None if paths is None else list(paths)
+        only, args = _only(paths)
         row = (
             self.control()
-            .execute(
-                "SELECT COUNT(*) AS n FROM ingest_jobs WHERE status = 'queued'"
-                " AND (%s::text[] IS NULL OR path = ANY(%s))",
-                (wanted, wanted),
-            )
+            .execute(f"SELECT COUNT(*) AS n FROM ingest_jobs WHERE status = 'queued'{only}", args)
             .fetchone()
         )
         return int(row["n"]) if row else 0
@@ -155,17 +156,12 @@ class IngestQueue:
         """Lock the oldest queued file no live worker holds (of `paths`, if given)."""
         conn = self._idle.pop() if self._idle else self._claim_connection()
         try:
-            if paths is None:
-                found = conn.execute(
-                    "SELECT id, path, ocr FROM ingest_jobs WHERE status = 'queued'"
-                    " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
-                )
-            else:
-                found = conn.execute(
-                    "SELECT id, path, ocr FROM ingest_jobs WHERE status = 'queued'"
-                    " AND path = ANY(%s) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
-                    (list(paths),),
-                )
+            only, args = _only(paths)
+            found = conn.execute(
+                f"SELECT id, path, ocr FROM ingest_jobs WHERE status = 'queued'{only}"
+                " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                args,
+            )
             row = found.fetchone()
         except psycopg.Error:
             conn.close()

@@ -72,18 +72,7 @@ class PgSearcher(Searcher):
             lists: list[list[tuple[int, float]]] = []
             if request.mode in ("lexical", "hybrid"):
                 match = match_expression(query, phrases, scratch.conn)
-                lists.append(
-                    bm25_search(
-                        self.pg,
-                        match,
-                        f"({pg_sql(where)})",
-                        args,
-                        depth,
-                        self.index.knobs.pg_lexical_pool,
-                    )
-                    if match
-                    else []
-                )
+                lists.append(self._bm25(match, where, args, depth))
             if request.mode in ("dense", "hybrid"):
                 qv = query_vector
                 if qv is None:
@@ -134,13 +123,16 @@ class PgSearcher(Searcher):
             match = match_expression(query, phrases, scratch.conn)
         finally:
             scratch.close()
-        return (
-            bm25_search(
-                self.pg, match, f"({pg_sql(where)})", args, depth, self.index.knobs.pg_lexical_pool
-            )
-            if match
-            else []
-        )
+        return self._bm25(match, where, args, depth)
+
+    def _bm25(
+        self, match: str | None, where: str, args: Sequence[object], depth: int
+    ) -> list[tuple[int, float]]:
+        """BM25 hits of an FTS5 match string within `where` (SQLite SQL, translated here)."""
+        if not match:
+            return []
+        pool = self.index.knobs.pg_lexical_pool
+        return bm25_search(self.pg, match, f"({pg_sql(where)})", args, depth, pool)
 
     def _dense(
         self, qv: np.ndarray, where: str, args: Sequence[object], k: int, exclude_document: str = ""
