@@ -47,13 +47,16 @@ def ingest_through_queue(
     jobs: int | None = None,
     on_done: OnDone | None = None,
     enqueue_only: bool = False,
+    queued: bool = False,
 ) -> list[IngestOutcome]:
     """Queue `files` and work until each has an outcome (read here or by another worker);
-    with `enqueue_only`, only queue them (the outcomes say `queued`)."""
+    with `enqueue_only`, only queue them (the outcomes say `queued`); with `queued`, they
+    were queued before (e.g. an upload), so an outcome another worker wrote meanwhile counts."""
     queue = _open(kb)
     paths = [str(p.resolve()) for p in files]
     try:
-        queue.enqueue(paths, ocr)
+        if not queued:
+            queue.enqueue(paths, ocr)
         if enqueue_only:
             return [IngestOutcome(p, "queued") for p in paths]
         work_queue(kb, jobs=jobs, only=paths, on_done=on_done, queue=queue)

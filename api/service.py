@@ -59,6 +59,10 @@ class KnowledgeBase:
         self.files = (
             Path(self.settings.files_dir) if self.settings.files_dir else self.home / "files"
         )
+        # staged uploads: read by this server, or on Postgres by any worker
+        self.uploads = (
+            Path(self.settings.uploads_dir) if self.settings.uploads_dir else self.home / "uploads"
+        )
         # SQLite under home, or PostgreSQL when `database_url` is set (`index.pg.backend`)
         self.backend = open_backend(
             self.home,
@@ -174,7 +178,7 @@ class KnowledgeBase:
         """Where a file comes from: its absolute path, or `upload:<name>` for an upload (the
         staging folder is random), so a new version at the same source replaces the old."""
         resolved = path.resolve()
-        if resolved.parent.parent == (self.home / "uploads").resolve():
+        if resolved.parent.parent == self.uploads.resolve():
             return f"upload:{path.name}"
         return str(resolved)
 

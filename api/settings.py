@@ -38,6 +38,12 @@ class Settings(BaseSettings):
         description="folder of the kept original files ('' = files/ in the data directory); "
         "with PostgreSQL, a folder every server and ingest worker mounts at the same path",
     )
+    uploads_dir: str = Field(
+        "",
+        description="folder where HTTP uploads are staged until read ('' = uploads/ in the "
+        "data directory); with PostgreSQL, a folder every server and ingest worker mounts "
+        "at the same path",
+    )
     model: str = Field(
         "", description="embedding model name or path; '' = bundled all-MiniLM-L6-v2"
     )

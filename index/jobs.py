@@ -2,6 +2,8 @@
 
 A job row outlives the process that ran it, so a client polling `/jobs/{id}` after a server
 restart learns that its upload was interrupted (and can retry it) instead of "not found".
+The SQL is the dialect both engines accept: on PostgreSQL the same class runs through the
+`index.pg.compat` adapter (`index.pg.upload_jobs`), and every API server sees every job.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ def _row_to_job(row: sqlite3.Row) -> Job:
 class JobStore:
     """The jobs table through one connection (a lock makes it safe across threads)."""
 
+    order = "created_at DESC, rowid DESC"  # newest first; SQLite's rowid breaks ties
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._lock = threading.Lock()
@@ -92,21 +96,25 @@ class JobStore:
         """The latest jobs, newest first."""
         with self._lock:
             rows = self.conn.execute(
-                f"{_SELECT} ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                f"{_SELECT} ORDER BY {self.order} LIMIT ?",
                 (limit,),
             ).fetchall()
         return [_row_to_job(r) for r in rows]
 
     def interrupt_unfinished(self, reason: str) -> list[Job]:
         """Mark queued and running jobs of a process that stopped as interrupted."""
+        return [
+            self.update(job.id, status=INTERRUPTED, error=reason, finished_at=now())
+            for job in self.unfinished()
+        ]
+
+    def unfinished(self) -> list[Job]:
+        """Queued and running jobs, oldest first."""
         with self._lock:
             rows = self.conn.execute(
-                f"SELECT id FROM jobs WHERE status IN ({', '.join('?' * len(UNFINISHED))})",
-                UNFINISHED,
+                f"{_SELECT} WHERE status IN (?, ?) ORDER BY created_at", (QUEUED, RUNNING)
             ).fetchall()
-        return [
-            self.update(r[0], status=INTERRUPTED, error=reason, finished_at=now()) for r in rows
-        ]
+        return [_row_to_job(r) for r in rows]
 
     def staged_paths(self) -> set[str]:
         """Staged uploads that some job still needs (unfinished or interrupted jobs)."""
@@ -121,10 +129,24 @@ class JobStore:
         """Forget the oldest finished jobs beyond `keep`; returns the forgotten ones."""
         with self._lock:
             rows = self.conn.execute(
-                f"{_SELECT} WHERE status NOT IN (?, ?)"
-                " ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?",
-                (QUEUED, RUNNING, keep),
+                f"{_SELECT} WHERE status NOT IN (?, ?) ORDER BY {self.order}", (QUEUED, RUNNING)
             ).fetchall()
-            old = [_row_to_job(r) for r in rows]
+            old = [_row_to_job(r) for r in rows[keep:]]
             self.conn.executemany("DELETE FROM jobs WHERE id = ?", [(j.id,) for j in old])
         return old
+
+    # One SQLite store has one server: a job it does not run has no reader. The Postgres
+    # store (`index.pg.upload_jobs`) tells other servers' jobs apart.
+    def hold(self, job_id: str) -> None:
+        """Mark this server as the job's reader (nothing to share on SQLite)."""
+
+    def release(self, job_id: str) -> None:
+        """This server no longer reads the job."""
+
+    def reader_alive(self, job_id: str) -> bool:
+        """Whether another server reads the job (never, on SQLite)."""
+        return False
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()

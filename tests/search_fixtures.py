@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index import store
 from index.embeddings import HashingEmbedder
@@ -12,6 +14,9 @@ from index.query import SearchFilters, SearchRequest
 from index.search import Hit, Searcher
 from index.search_index import SearchIndex
 from ingest.records import PARAGRAPH, Block, Document, Item, Table, Tag
+
+if TYPE_CHECKING:
+    from index.pg.backend import Backend
 
 
 def make_doc(
@@ -189,3 +194,16 @@ def find(
 ) -> list[Hit]:
     """`searcher.search` with the request spelled as keywords (k, mode, offset, expand)."""
     return searcher.search(SearchRequest(query, filters or SearchFilters(), **options))  # type: ignore[arg-type]
+
+
+def fill(backend: Backend) -> Backend:
+    """The small two-document corpus of the search tests, stored through the backend."""
+    for doc, items, meta in corpus():
+        pairs = tuple((k, "; ".join(v) if isinstance(v, list) else str(v)) for k, v in meta.items())
+        doc = replace(doc, metadata=pairs)
+        prepared = backend.index.prepare(doc, items)
+        with backend.transaction():
+            backend.library.add(doc, items, doc.file_name, "")
+            backend.index.write(backend.conn, doc, items, prepared)
+        backend.index.refresh(backend.conn)
+    return backend

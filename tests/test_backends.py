@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from search_fixtures import corpus
+from pg_fixtures import database_url, new_database, pg_server
+from search_fixtures import fill
 from test_store import tiny_parsed
 
 from index.embeddings import HashingEmbedder
@@ -27,64 +26,6 @@ from index.search import Hit
 from ingest.errors import NotFound
 
 ROOT = Path(__file__).resolve().parents[1]
-_names = itertools.count()
-_servers: list[str] = []  # the session's server URI, whichever module's fixture started it
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[str]:
-    """The URI of a PostgreSQL server (with pgvector) started for this test session.
-
-    In a plain temp dir, not pytest's: run as root, pgserver runs postgres as another user,
-    which must reach the data dir to stop it. Modules importing this fixture get a copy of
-    it from pytest; they share the one server (the first copy starts and stops it)."""
-    try:
-        import pgserver
-        import psycopg  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"PostgreSQL tests need pgserver and psycopg: {exc}")
-    if _servers:
-        yield _servers[0]
-        return
-    folder = tempfile.mkdtemp(prefix="evalkb-pg-")
-    server = pgserver.get_server(folder, cleanup_mode="stop")
-    _servers.append(server.get_uri())
-    try:
-        yield _servers[0]
-    finally:
-        server.cleanup()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def new_database(uri: str) -> str:
-    """A fresh empty database on the session's server; returns its URL."""
-    import psycopg
-
-    name = f"evalkb_t{next(_names)}"
-    with psycopg.connect(uri, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return uri.replace("/postgres?", f"/{name}?", 1)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest) -> str:
-    """'' (SQLite) or the URL of a fresh Postgres database."""
-    if request.param == "sqlite":
-        return ""
-    return new_database(request.getfixturevalue("pg_server"))
-
-
-def fill(backend: Backend) -> Backend:
-    """The small two-document corpus of the search tests, stored through the backend."""
-    for doc, items, meta in corpus():
-        pairs = tuple((k, "; ".join(v) if isinstance(v, list) else str(v)) for k, v in meta.items())
-        doc = replace(doc, metadata=pairs)
-        prepared = backend.index.prepare(doc, items)
-        with backend.transaction():
-            backend.library.add(doc, items, doc.file_name, "")
-            backend.index.write(backend.conn, doc, items, prepared)
-        backend.index.refresh(backend.conn)
-    return backend
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from pg_fixtures import new_database, pg_server
 from test_api import make_client
-from test_backends import both, new_database, pg_server  # noqa: F401
+from test_backends import both
 from test_recurring_uptake import REPORTS, _parsed
 
 from index import dbapi
@@ -56,7 +57,7 @@ def store_reports(kb: Any, folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def bases(
-    pg_server: str,  # noqa: F811
+    pg_server: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[dict[str, Any]]:
     """The reports stored on SQLite and on a fresh Postgres database (read-only tests)."""
@@ -150,7 +151,7 @@ def test_themes_same_on_both_backends(bases: dict[str, Any]) -> None:
         )
 
 
-def test_themes_and_similar_same_on_search_corpus(both: tuple[Backend, Backend]) -> None:  # noqa: F811
+def test_themes_and_similar_same_on_search_corpus(both: tuple[Backend, Backend]) -> None:
     sqlite, postgres = (b.index.searcher(b.conn) for b in both)
     expected = sqlite.themes(distance=0.95)
     assert expected
@@ -162,7 +163,7 @@ def test_themes_and_similar_same_on_search_corpus(both: tuple[Backend, Backend])
         assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-5)
 
 
-def test_stored_vectors_are_the_same_floats(both: tuple[Backend, Backend]) -> None:  # noqa: F811
+def test_stored_vectors_are_the_same_floats(both: tuple[Backend, Backend]) -> None:
     """pgvector's text form parses back to the very float32 values SQLite's BLOB holds."""
     sqlite, postgres = (b.index.searcher(b.conn) for b in both)
     by_id = [

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_backends import database_url, new_database, pg_server  # noqa: F401
+from pg_fixtures import database_url, new_database, pg_server
 from test_responses import EVALUATION_EN, EVALUATION_FR, MATRIX_EN, MATRIX_FR, store
 
 from index.embeddings import HashingEmbedder
@@ -39,7 +39,7 @@ def open_kb(home: Path, url: str) -> Any:
 
 
 @pytest.fixture
-def kb(database_url: str, tmp_path: Path) -> Iterator[Any]:  # noqa: F811
+def kb(database_url: str, tmp_path: Path) -> Iterator[Any]:
     """A KnowledgeBase on SQLite or on a fresh Postgres database."""
     base = open_kb(tmp_path / "data", database_url)
     yield base
@@ -76,7 +76,7 @@ def responses_view(kb: Any) -> dict[str, Any]:
     }
 
 
-def test_responses_and_links_same_on_both_backends(pg_server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_responses_and_links_same_on_both_backends(pg_server: str, tmp_path: Path) -> None:
     bases = [open_kb(tmp_path / "s", ""), open_kb(tmp_path / "p", new_database(pg_server))]
     try:
         for kb in bases:
@@ -139,7 +139,7 @@ def test_followup_and_review_survive_reextraction(kb: Any, tmp_path: Path) -> No
 EDITS = 15  # per server
 
 
-def test_two_servers_edit_one_recommendation_at_once(pg_server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_two_servers_edit_one_recommendation_at_once(pg_server: str, tmp_path: Path) -> None:
     """Two KnowledgeBases on one Postgres (two API servers), one thread each, editing the
     same action: every change lands with its history, and the history is one chain."""
     url = new_database(pg_server)
@@ -219,7 +219,7 @@ def test_http_responses_and_followup_routes(kb: Any, tmp_path: Path) -> None:
         assert export.status_code == 200 and len(export.content.splitlines()) == 5
 
 
-def test_sqlite_like_adapter(pg_server: str) -> None:  # noqa: F811
+def test_sqlite_like_adapter(pg_server: str) -> None:
     """The adapter the shared modules use on Postgres: `?`, rows by position and name,
     SQLite's case-blind LIKE, literal `%`, executemany, transactions and row locks."""
     from index import dbapi

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from test_backends import new_database, pg_server  # noqa: F401  (the session's server)
+from pg_fixtures import new_database, pg_server  # noqa: F401  (the session's server)
 
 from index.pg.db import connect
 from index.pg.jobs import IngestQueue
@@ -27,7 +27,7 @@ JOBS = Path(__file__).with_name("queue_jobs.py")
 
 
 def test_claims_skip_locked_rows_and_a_dead_workers_file_is_claimed_again(
-    pg_server: str,  # noqa: F811
+    pg_server: str,
 ) -> None:
     url = new_database(pg_server)
     connect(url).close()  # migrated
@@ -77,7 +77,7 @@ def start_worker(url: str, home: Path, files: Path, batch: Path) -> subprocess.P
 
 @pytest.mark.integration
 def test_two_workers_share_a_batch_and_one_killed_mid_file_loses_nothing(
-    pg_server: str,  # noqa: F811
+    pg_server: str,
     tmp_path: Path,
 ) -> None:
     """Two `ingest` processes work on one batch against one Postgres; the first is killed
@@ -121,7 +121,7 @@ def test_two_workers_share_a_batch_and_one_killed_mid_file_loses_nothing(
 
 
 def test_two_servers_storing_the_same_bytes_at_once_store_them_once(
-    pg_server: str,  # noqa: F811
+    pg_server: str,
     tmp_path: Path,
 ) -> None:
     """The same bytes under two paths, stored by two KnowledgeBases on one database at the
@@ -166,7 +166,7 @@ def test_two_servers_storing_the_same_bytes_at_once_store_them_once(
             kb.close()
 
 
-def test_api_reads_go_to_the_read_replica_url(pg_server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_api_reads_go_to_the_read_replica_url(pg_server: str, tmp_path: Path) -> None:
     """`EVALKB_READ_DATABASE_URL` (a replica) serves the request reads; writes stay on the
     primary's connection."""
     from psycopg.conninfo import conninfo_to_dict

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_backends import fill, new_database, pg_server  # noqa: F401  (the session's server)
+from pg_fixtures import new_database, pg_server  # noqa: F401  (the session's server)
+from search_fixtures import fill
 
 from index.embeddings import HashingEmbedder
 from index.pg.backend import open_backend
@@ -28,7 +29,7 @@ def kept(conn: object) -> tuple[tuple[int, int], dict[str, int]]:
 
 
 def test_statistics_follow_stores_and_removals(
-    pg_server: str,  # noqa: F811
+    pg_server: str,
     tmp_path: Path,
 ) -> None:
     backend = fill(open_backend(tmp_path, new_database(pg_server), HashingEmbedder()))
@@ -48,7 +49,7 @@ def test_statistics_follow_stores_and_removals(
 
 
 def test_common_words_stop_bringing_candidates_but_scores_stay_exact(
-    pg_server: str,  # noqa: F811
+    pg_server: str,
     tmp_path: Path,
 ) -> None:
     """Past the pool, a common word's rows are no longer all scored, but every hit returned

@@ -1,10 +1,15 @@
-"""Search with the fake embedder: modes, filters, snippets, cache upkeep, similar, themes."""
+"""Search with the fake embedder: modes, filters, snippets, cache upkeep, similar, themes.
+
+The tests taking `searcher` run on SQLite and on PostgreSQL (`pg_fixtures`); cache upkeep is
+SQLite's FAISS file."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg_fixtures import database_url, pg_server
 
 from index import store
 from index.embeddings import HashingEmbedder
@@ -14,12 +19,22 @@ from index.search import Searcher
 from index.search_index import SearchIndex
 from index.vectors import INDEX_FILE, SIDECAR_FILE
 from ingest.errors import IndexMismatch, InvalidQuery, NotFound
-from tests.search_fixtures import EU, ILO, build, find
+from tests.search_fixtures import EU, ILO, build, fill, find
 
 
 @pytest.fixture
-def searcher(tmp_path: Path) -> Searcher:
-    return build(tmp_path)
+def searcher(tmp_path: Path, database_url: str) -> Iterator[Searcher]:
+    """The small corpus on SQLite (written below the service) or on a fresh Postgres."""
+    if not database_url:
+        yield build(tmp_path)
+        return
+    from index.pg.backend import open_backend
+
+    backend = fill(open_backend(tmp_path, database_url, HashingEmbedder()))
+    try:
+        yield backend.index.searcher(backend.conn)
+    finally:
+        backend.conn.close()
 
 
 @pytest.mark.parametrize("mode", ["lexical", "dense", "hybrid"])

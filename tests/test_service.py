@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_backends import database_url, pg_server  # noqa: F401  (both backends)
+from pg_fixtures import database_url, pg_server  # noqa: F401  (both backends)
 
 from api.settings import Settings
 from api.views import hit_dict
@@ -28,7 +28,7 @@ Le projet a renforcé l'accès à la justice des femmes dans le centre du Mali.
 
 
 @pytest.fixture
-def settings(tmp_path: Path, database_url: str) -> Settings:  # noqa: F811
+def settings(tmp_path: Path, database_url: str) -> Settings:
     """The conftest settings, on SQLite or on a fresh Postgres database."""
     return Settings(
         home=tmp_path / "data", database_url=database_url, jobs=2, parse_timeout=60, ocr=False
@@ -48,6 +48,11 @@ def set_meta(kb: Any, key: str, value: str) -> None:
 
 def search(kb, query: str, scope: str = "all") -> list[dict]:  # type: ignore[no-untyped-def]
     return [hit_dict(h) for h in kb.read.search(SearchRequest(query, SearchFilters(scope=scope)))]
+
+
+def dense_search(kb, query: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    request = SearchRequest(query, SearchFilters(), mode="dense")
+    return [hit_dict(h) for h in kb.read.search(request)]
 
 
 def ingest_report(kb, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
@@ -84,6 +89,44 @@ def test_reextract_recuts_passages_an_older_chunker_made(kb, tmp_path: Path) -> 
     assert kb.reextract() == 1
     assert kb.backend.get_meta("chunker_version") == CHUNKER_VERSION
     assert kb.reextract() == 0
+
+
+def test_rechunk_recuts_a_store_an_older_chunker_made(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ingest_report(kb, tmp_path)
+    assert kb.index.rechunk(kb.conn) == 0  # current: nothing to do
+    before = search(kb, "formation des juges")
+    set_meta(kb, "chunker_version", "1-old")
+    with kb.backend.transaction():
+        kb.conn.execute("UPDATE chunks SET text = 'stale' WHERE scope = 'passage'")
+    assert kb.index.rechunk(kb.conn) == 1
+    assert kb.backend.get_meta("chunker_version") == CHUNKER_VERSION
+    assert search(kb, "formation des juges") == before
+    assert kb.index.rechunk(kb.conn) == 0
+
+
+def test_reindex_rebuilds_the_vectors_for_another_model(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from api.service import KnowledgeBase
+    from index.embeddings import HashingEmbedder
+    from ingest.errors import IndexMismatch
+
+    first = KnowledgeBase(settings, embedder=HashingEmbedder(64))
+    try:
+        ingest_report(first, tmp_path)
+        dense = [h["text"] for h in dense_search(first, "mécanisme de plainte")]
+    finally:
+        first.close()
+    kb = KnowledgeBase(settings, embedder=HashingEmbedder(96))
+    try:
+        with pytest.raises(IndexMismatch, match="reindex"):
+            dense_search(kb, "mécanisme de plainte")  # another model built the vectors
+        assert kb.reindex() == count(kb, "chunks") > 0
+        assert kb.backend.get_meta("embedding_model") == "hashing-96"
+        assert kb.backend.get_meta("embedding_dim") == "96"
+        hits = dense_search(kb, "mécanisme de plainte")
+        assert hits and "plainte" in hits[0]["text"]
+        assert len(hits) == len(dense)
+    finally:
+        kb.close()
 
 
 def test_delete_removes_items_chunks_and_file(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

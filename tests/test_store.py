@@ -1,11 +1,15 @@
-"""The store: round trip, one transaction per document, replacement, migrations."""
+"""The store: round trip, one transaction per document, replacement, migrations; every test
+taking `kb` runs on SQLite and on PostgreSQL (`pg_fixtures`)."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pg_fixtures import database_url, new_database, pg_server
 
 from index import store
 from index.migrations import MIGRATIONS, current_version
@@ -47,6 +51,25 @@ def tiny_parsed(data: bytes, name: str = "report.txt") -> Parsed:
     return Parsed(doc, (item,), "test-1")
 
 
+@pytest.fixture
+def kb(tmp_path: Path, database_url: str) -> Iterator[Any]:
+    """A KnowledgeBase (fake embedder) on a temp SQLite store or a fresh Postgres database."""
+    from api.service import KnowledgeBase
+    from api.settings import Settings
+    from index.embeddings import HashingEmbedder
+
+    settings = Settings(home=tmp_path / "data", database_url=database_url, jobs=2, ocr=False)
+    base = KnowledgeBase(settings, embedder=HashingEmbedder())
+    yield base
+    base.close()
+
+
+def count(kb: Any, table: str) -> int:
+    """Rows of a table through the store's own connection (either backend)."""
+    row = kb.conn.execute(f"SELECT COUNT(*) AS n FROM {table}").fetchone()
+    return int(row["n"] if isinstance(row, dict) else row[0])
+
+
 def write(kb, tmp_path: Path, content: bytes, name: str = "report.txt"):  # type: ignore[no-untyped-def]
     path = tmp_path / name
     path.write_bytes(content)
@@ -65,7 +88,7 @@ def test_round_trip(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     [item] = kb.read.items(ItemQuery(kind="lesson"))
     assert item.label == "LA.1" and item.tags[0].value == "sustainability"
     assert kb.read.item(item.id[:6]) == item
-    assert (kb.home / "files" / f"{doc.id}.txt").read_bytes() == b"version one"
+    assert (kb.files / f"{doc.id}.txt").read_bytes() == b"version one"
 
 
 def test_same_bytes_is_a_no_op(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -79,7 +102,7 @@ def test_changed_file_at_same_path_replaces_old_version(kb, tmp_path: Path) -> N
     second = write(kb, tmp_path, b"version two")
     assert second.replaced == (first.document_id,)
     assert [d.id for d in kb.read.documents()] == [second.document_id]
-    assert not list((kb.home / "files").glob(f"{first.document_id}*"))
+    assert not list(kb.files.glob(f"{first.document_id}*"))
     assert len(kb.read.items()) == 1
 
 
@@ -87,14 +110,23 @@ def test_failure_mid_transaction_leaves_store_unchanged(kb, tmp_path: Path, monk
     kept = write(kb, tmp_path, b"kept")
 
     def explode(*args: object) -> None:
-        raise sqlite3.OperationalError("disk I/O error (simulated)")
+        raise error("disk I/O error (simulated)")
 
-    monkeypatch.setattr(store, "write_items", explode)
+    if kb.backend.name == "sqlite":
+        error: type[Exception] = sqlite3.OperationalError
+        monkeypatch.setattr(store, "write_items", explode)
+    else:
+        import psycopg
+
+        from index.pg import rows
+
+        error = psycopg.OperationalError
+        monkeypatch.setattr(rows, "write_items", explode)
     outcome = write(kb, tmp_path, b"new bytes", name="other.txt")
     assert outcome.status == "failed" and "simulated" in outcome.reason
     assert [d.id for d in kb.read.documents()] == [kept.document_id]
-    assert kb.conn.execute("SELECT COUNT(*) FROM blocks").fetchone()[0] == 3
-    assert len(list((kb.home / "files").iterdir())) == 1
+    assert count(kb, "blocks") == 3 and count(kb, "documents") == 1
+    assert len(list(kb.files.iterdir())) == 1
 
 
 def test_delete_and_unknown_ids(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +135,7 @@ def test_delete_and_unknown_ids(kb, tmp_path: Path) -> None:  # type: ignore[no-
         kb.read.summary("nothing-like-this")
     kb.delete(outcome.document_id[:10])
     assert kb.read.documents() == [] and kb.read.items() == []
-    assert kb.conn.execute("SELECT COUNT(*) FROM sections").fetchone()[0] == 0
+    assert count(kb, "sections") == 0 and count(kb, "chunks") == 0
 
 
 def test_migrations_are_numbered_and_applied(tmp_path: Path) -> None:
@@ -113,6 +145,20 @@ def test_migrations_are_numbered_and_applied(tmp_path: Path) -> None:
     assert current_version(conn) == numbers[-1]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.connect(tmp_path).close()  # reopening applies nothing twice
+
+
+def test_postgres_migrations_are_numbered_and_applied_once(pg_server: str) -> None:
+    from index.pg import db
+    from index.pg.schema import MIGRATIONS as PG_MIGRATIONS
+
+    url = new_database(pg_server)
+    numbers = [n for n, _ in PG_MIGRATIONS]
+    assert numbers == list(range(1, len(numbers) + 1))
+    with db.connect(url) as conn:
+        assert db.current_version(conn) == numbers[-1]
+    with db.connect(url) as conn:  # reopening applies nothing twice
+        rows = conn.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
+        assert [r["version"] for r in rows] == numbers
 
 
 def test_documents_resolve_by_file_name_start(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

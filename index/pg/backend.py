@@ -19,6 +19,7 @@ from ingest.records import Document
 from .. import store
 from ..connections import ReadPool
 from ..embeddings import Embedder
+from ..jobs import JobStore
 from ..knobs import ChunkKnobs, SearchKnobs
 from ..library import Library
 from ..relink import ResponseLinker
@@ -41,6 +42,8 @@ class Backend:
     set_meta: Callable[[str, str], None]
     load_document: Callable[[str], Document]
     read_pool: Callable[[], Any]
+    # upload jobs on their own connection (`index.jobs.JobStore`); shared on Postgres
+    open_jobs: Callable[[], JobStore]
     # the shared ingest queue (`index.pg.jobs.IngestQueue`); None: each process reads its own
     open_queue: Callable[[], Any] | None = None
     errors: tuple[type[Exception], ...] = field(default=())
@@ -79,6 +82,7 @@ def open_backend(
         set_meta=lambda key, value: store.set_meta(conn, key, value),
         load_document=lambda doc_id: store.load_document(conn, doc_id),
         read_pool=lambda: ReadPool(home),
+        open_jobs=lambda: JobStore(store.open_reader(home / store.DB_NAME)),
     )
 
 
@@ -97,11 +101,9 @@ def _postgres(
     from .jobs import IngestQueue
     from .library import PgLibrary
     from .search_index import PgSearchIndex
+    from .upload_jobs import PgJobStore
 
     conn = db.connect(url)
-    # the upload queue's job records (`index.jobs`, per server: an upload is staged on the
-    # server that took it) stay under home in its SQLite file
-    store.connect(home).close()
     return Backend(
         name="postgresql",
         conn=conn,
@@ -115,5 +117,6 @@ def _postgres(
         load_document=lambda doc_id: rows.load_document(conn, doc_id),
         read_pool=lambda: db.PgReadPool(read_url.strip() or url),
         open_queue=lambda: IngestQueue(url),
+        open_jobs=lambda: PgJobStore(url),
         errors=(psycopg.Error,),
     )

@@ -306,4 +306,28 @@ MIGRATIONS: list[tuple[int, str]] = [
             EXECUTE FUNCTION chunk_stats_changed();
         """,
     ),
+    (
+        5,
+        # Upload jobs (SQLite migration 4), here so that every API server answers for every
+        # upload; `seq` orders jobs created in the same second, as SQLite's rowid does.
+        """
+        CREATE TABLE jobs (
+            seq BIGSERIAL,
+            id TEXT COLLATE "C" PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            size BIGINT NOT NULL DEFAULT 0,
+            status TEXT NOT NULL,
+            created_at TEXT COLLATE "C" NOT NULL,
+            started_at TEXT NOT NULL DEFAULT '',
+            finished_at TEXT NOT NULL DEFAULT '',
+            outcome TEXT NOT NULL DEFAULT '',
+            document_id TEXT NOT NULL DEFAULT '',
+            error TEXT NOT NULL DEFAULT '',
+            replaced TEXT NOT NULL DEFAULT '[]',
+            staged_path TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX jobs_status ON jobs(status);
+        CREATE INDEX jobs_created ON jobs(created_at);
+        """,
+    ),
 ]

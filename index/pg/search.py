@@ -15,11 +15,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ingest.errors import InvalidQuery
+from ingest.errors import IndexMismatch, InvalidQuery
 
 from ..chunks import CHUNKER_VERSION
 from ..filters import where_clause
-from ..indexer import MODEL_KEY
+from ..indexer import DIM_KEY, MODEL_KEY
 from ..lexical import match_expression
 from ..query import SearchFilters, SearchRequest
 from ..rerank import collapse, rerank
@@ -45,6 +45,25 @@ def parse_vectors(texts: Sequence[str]) -> np.ndarray:
     stored ones (and the SQLite BLOB's, for the same embedding)."""
     flat = np.fromstring(",".join(t[1:-1] for t in texts), dtype=np.float32, sep=",")
     return flat.reshape(len(texts), -1)
+
+
+def model_mismatch(conn: Connection, name: str, dim: int) -> str:
+    """Why the stored vectors cannot answer queries of model `name` ('' when they can)."""
+    found = {
+        r["key"]: r["value"]
+        for r in conn.execute(
+            "SELECT key, value FROM meta WHERE key IN (%s, %s)", (MODEL_KEY, DIM_KEY)
+        )
+    }
+    stored, stored_dim = found.get(MODEL_KEY), found.get(DIM_KEY)
+    if not stored or (stored == name and int(stored_dim or dim) == dim):
+        return ""
+    if conn.execute("SELECT 1 FROM chunks WHERE embedding IS NOT NULL LIMIT 1").fetchone() is None:
+        return ""
+    return (
+        f"the index was built with embedding model {stored!r} (dim {stored_dim}) "
+        f"but {name!r} (dim {dim}) is configured; run `evalkb reindex` to rebuild it"
+    )
 
 
 class PgSearcher(Searcher):
@@ -140,8 +159,12 @@ class PgSearcher(Searcher):
         """(num, cosine) best first within `where` (SQLite SQL, as `where_clause` gives it,
         translated here): exact below the knobs' limits (as FAISS flat and the SQLite exact
         path are), else through the HNSW index."""
-        if self.search_index.embedder is None:
+        embedder = self.search_index.embedder
+        if embedder is None:
             raise InvalidQuery("dense search needs an embedding model, none is configured")
+        mismatch = model_mismatch(self.pg, embedder.name, embedder.dim)
+        if mismatch:
+            raise IndexMismatch(mismatch)
         if exclude_document:
             where = f"({where}) AND c.document_id != ?"
             args = [*args, exclude_document]

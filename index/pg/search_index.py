@@ -18,11 +18,14 @@ from ingest.records import Document, Item
 from .. import indexer
 from ..chunks import CHUNKER_VERSION, unit_text
 from ..indexer import DIM_KEY, MODEL_KEY, _year, as_list, metadata_of, packed
+from ..reindex import CHUNK_COLUMNS, unit_texts
 from ..search_index import CHUNKER_KEY, SearchIndex
 from ..textnorm import fold, normalise
-from .db import Connection, get_meta, set_meta
-from .search import PgSearcher
+from . import rows
+from .db import Connection, get_meta, set_meta, write_transaction
+from .search import PgSearcher, model_mismatch
 
+HNSW_INDEX = "CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw (embedding vector_ip_ops)"
 MAX_POSITION = 16383  # tsvector positions stop here; later tokens are not positioned
 
 
@@ -57,23 +60,15 @@ def ensure_vector_column(conn: Connection, dim: int) -> None:
         return
     conn.execute("DROP INDEX IF EXISTS chunks_embedding_hnsw")
     conn.execute(f"ALTER TABLE chunks ALTER COLUMN embedding TYPE vector({int(dim)})")
-    conn.execute(
-        "CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw (embedding vector_ip_ops)"
-    )
+    conn.execute(HNSW_INDEX)
 
 
 def check_model(conn: Connection, name: str, dim: int) -> None:
     """Record the embedding model; raise IndexMismatch if another one built the vectors."""
-    stored, stored_dim = get_meta(conn, MODEL_KEY), get_meta(conn, DIM_KEY)
-    has_vectors = conn.execute(
-        "SELECT 1 FROM chunks WHERE embedding IS NOT NULL LIMIT 1"
-    ).fetchone()
-    if stored and has_vectors and (stored != name or int(stored_dim or dim) != dim):
-        raise IndexMismatch(
-            f"the index was built with embedding model {stored!r} (dim {stored_dim}) "
-            f"but {name!r} (dim {dim}) is configured; run `evalkb reindex` to rebuild it"
-        )
-    if stored != name or stored_dim != str(dim):
+    mismatch = model_mismatch(conn, name, dim)
+    if mismatch:
+        raise IndexMismatch(mismatch)
+    if get_meta(conn, MODEL_KEY) != name or get_meta(conn, DIM_KEY) != str(dim):
         set_meta(conn, MODEL_KEY, name)
         set_meta(conn, DIM_KEY, str(dim))
     ensure_vector_column(conn, dim)
@@ -158,13 +153,64 @@ class PgSearchIndex(SearchIndex):
         """No FAISS cache on Postgres (dense search reads pgvector)."""
         raise InvalidQuery("the PostgreSQL backend keeps no FAISS cache")
 
-    def rechunk(self, conn: Any, force: bool = False) -> int:
-        """Not on Postgres yet."""
-        raise InvalidQuery("rechunk is not available on the PostgreSQL backend yet")
+    def rechunk(self, conn: Connection, force: bool = False) -> int:  # type: ignore[override]
+        """Cut every stored document again when another chunker built the store (or `force`).
 
-    def reindex(self, conn: Any, progress: bool = True, batch_size: int = 64) -> int:
-        """Not on Postgres yet."""
-        raise InvalidQuery("reindex is not available on the PostgreSQL backend yet")
+        One write transaction per document (other processes' searches go on meanwhile);
+        the chunker version is recorded at the end. Returns the documents re-chunked."""
+        version = get_meta(conn, CHUNKER_KEY)
+        empty = conn.execute("SELECT 1 FROM chunks LIMIT 1").fetchone() is None
+        if not force and (version == CHUNKER_VERSION or (version is None and empty)):
+            return 0
+        ids = [r["id"] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+        for doc_id in ids:
+            doc = rows.load_document(conn, doc_id)
+            items = [
+                rows.to_item(r)
+                for r in conn.execute(
+                    "SELECT * FROM items WHERE document_id = %s ORDER BY ord", (doc_id,)
+                )
+            ]
+            prepared = self.prepare(doc, items)  # embedding: before the lock
+            with write_transaction(conn):
+                self.write(conn, doc, items, prepared)
+        with write_transaction(conn):
+            set_meta(conn, CHUNKER_KEY, CHUNKER_VERSION)
+        return len(ids)
+
+    def reindex(  # type: ignore[override]
+        self, conn: Connection, progress: bool = True, batch_size: int = 64
+    ) -> int:
+        """Re-embed every chunk with the configured model; returns the chunk count.
+
+        The vectors are computed first, then swapped in one write transaction: the column
+        is retyped for the model's dimension and the HNSW index rebuilt, so searches wait
+        for that transaction (minutes on a large store) and never see a mix of models."""
+        if self.embedder is None:
+            raise InvalidQuery("reindex needs an embedding model, none is configured")
+        items = {r["id"]: rows.to_item(r) for r in conn.execute("SELECT * FROM items")}
+        found = conn.execute(f"SELECT {CHUNK_COLUMNS} FROM chunks ORDER BY num").fetchall()
+        vectors = self.embedder.encode(
+            unit_texts(found, items), batch_size=batch_size, progress=progress
+        )
+        dim = int(self.embedder.dim)
+        with write_transaction(conn):
+            conn.execute("DROP INDEX IF EXISTS chunks_embedding_hnsw")
+            conn.execute("UPDATE chunks SET embedding = NULL")  # the old dimension goes
+            conn.execute(f"ALTER TABLE chunks ALTER COLUMN embedding TYPE vector({dim})")
+            conn.execute(
+                f"CREATE TEMP TABLE new_vectors (num BIGINT, v vector({dim})) ON COMMIT DROP"
+            )
+            with conn.cursor() as cur, cur.copy("COPY new_vectors (num, v) FROM STDIN") as copy:
+                for row, vector in zip(found, vectors, strict=True):
+                    copy.write_row((row["num"], vector_literal(vector)))
+            conn.execute(
+                "UPDATE chunks SET embedding = n.v FROM new_vectors n WHERE chunks.num = n.num"
+            )
+            conn.execute(HNSW_INDEX)
+            set_meta(conn, MODEL_KEY, self.embedder.name)
+            set_meta(conn, DIM_KEY, str(dim))
+        return len(found)
 
     def status(self) -> dict[str, object]:
         """The vector index kind."""
