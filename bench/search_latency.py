@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import random
-import re
 import tempfile
 import time
 from pathlib import Path
@@ -12,11 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.indexer import write_chunks
 from index.query import SearchFilters, SearchRequest
 from index.search import Searcher
 from index.search_index import SearchIndex
-from ingest.records import Chunk, Document
 
 LAT_MODES = ("lexical", "dense", "hybrid")
 
@@ -91,66 +86,14 @@ def latency_corpus(searcher: Searcher, queries: list[str], qvec: dict) -> None:
     sizes(searcher)
 
 
-def _synthetic_store(home: Path, source: Searcher, n: int, per_doc: int = 200) -> Searcher:
-    conn = source.conn
+def _synthetic_store(home: Path, source: Searcher, n: int) -> Searcher:
+    """`n` synthetic chunks re-sampled from the source store (`bench/filtered.py` makes them)."""
+    from filtered import build
+
     embedder = source.index.embedder
     assert embedder is not None
-    texts = [r[0] for r in conn.execute("SELECT text FROM chunks")]
-    sentences = [s for t in texts for s in re.split(r"(?<=[.;:!?])\s+|\n", t) if len(s) > 30]
-    centres = np.frombuffer(
-        b"".join(r[0] for r in conn.execute("SELECT vector FROM chunks WHERE vector IS NOT NULL")),
-        dtype=np.float32,
-    )
-    centres = centres.reshape(-1, source.index.vectors(source.conn).dim)
-    rng = np.random.default_rng(0)
-    rand = random.Random(0)
-    target = store.connect(home)
-    countries = ["Mali", "Sénégal", "Niger", "Burkina Faso", "Guinée"]
-    scopes = ["passage"] * 6 + ["table"] * 2 + ["item"] * 2
-    kinds = ["recommendation", "lesson", "good_practice"]
-    made = 0
-    while made < n:
-        d = made // per_doc
-        doc = Document(
-            id=hashlib.sha256(f"synthetic-{d}".encode()).hexdigest(),
-            file_name=f"synthetic-{d:05d}.pdf",
-            title=f"Synthetic {d}",
-            language="fr",
-            page_count=50,
-            media_type="pdf",
-        )
-        count = min(per_doc, n - made)
-        chunks = []
-        for i in range(count):
-            scope = rand.choice(scopes)
-            body = " ".join(rand.sample(sentences, rand.randint(2, 6)))
-            chunks.append(
-                Chunk(
-                    id=f"{doc.id[:16]}-s{i}",
-                    scope=scope,
-                    document_id=doc.id,
-                    text=body,
-                    pages=(rand.randint(1, 50),),
-                    section_path=(f"Section {rand.randint(1, 9)}",),
-                    kind=rand.choice(kinds) if scope == "item" else scope,
-                )
-            )
-        base = centres[rng.integers(0, len(centres), count)]
-        vecs = base + rng.normal(0, 0.03, base.shape).astype(np.float32)
-        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        meta = {"type": "evaluation", "year": 2010 + d % 15, "countries": [countries[d % 5]]}
-        with store.transaction(target):
-            store.write_document(target, doc, doc.file_name, "")
-            write_chunks(
-                target,
-                doc,
-                chunks,
-                vecs.astype(np.float32),
-                metadata=meta,
-                model=(embedder.name, embedder.dim),
-            )
-        made += count
-    return SearchIndex(home, source.index.embedder).searcher(target)
+    build(home, source.index.home, n, (embedder.name, embedder.dim))
+    return SearchIndex(home, embedder).searcher(store.connect(home))
 
 
 def latency_synthetic(source: Searcher, queries: list[str], qvec: dict, n: int) -> None:

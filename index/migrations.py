@@ -271,6 +271,45 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX followup_history_target ON followup_history(target_id, seq);
         """,
     ),
+    (
+        8,
+        # Filtered search at scale: one row per document with the document-level filter
+        # columns, so a filter on country, year, type, language or organisation selects
+        # documents and then their chunks by index (not a scan of every chunk); and a
+        # generation counter of reviews, so cached filter results know when a rejection
+        # changed what a search may return. Both are kept by triggers.
+        """
+        CREATE TABLE chunk_documents (
+            document_id TEXT PRIMARY KEY,
+            language TEXT NOT NULL DEFAULT '',
+            doc_type TEXT NOT NULL DEFAULT '',
+            year INTEGER,
+            countries TEXT NOT NULL DEFAULT '',
+            organisations TEXT NOT NULL DEFAULT ''
+        );
+        INSERT INTO chunk_documents
+            SELECT document_id, MAX(language), MAX(doc_type), MAX(year), MAX(countries),
+                MAX(organisations) FROM chunks GROUP BY document_id;
+        CREATE TRIGGER chunk_documents_insert AFTER INSERT ON chunks BEGIN
+            INSERT OR REPLACE INTO chunk_documents VALUES (new.document_id, new.language,
+                new.doc_type, new.year, new.countries, new.organisations);
+        END;
+        CREATE TRIGGER chunk_documents_delete AFTER DELETE ON chunks
+        WHEN NOT EXISTS (SELECT 1 FROM chunks WHERE document_id = old.document_id) BEGIN
+            DELETE FROM chunk_documents WHERE document_id = old.document_id;
+        END;
+        INSERT OR IGNORE INTO meta VALUES ('reviews_generation', '0');
+        CREATE TRIGGER reviews_after_insert AFTER INSERT ON item_reviews BEGIN
+            UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'reviews_generation';
+        END;
+        CREATE TRIGGER reviews_after_update AFTER UPDATE ON item_reviews BEGIN
+            UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'reviews_generation';
+        END;
+        CREATE TRIGGER reviews_after_delete AFTER DELETE ON item_reviews BEGIN
+            UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'reviews_generation';
+        END;
+        """,
+    ),
 ]
 
 

@@ -16,6 +16,7 @@ from collections.abc import Collection, Sequence
 
 from .answers import score, shape
 from .knobs import SearchKnobs
+from .term_stats import TermStats, chunk_total, frequencies
 
 _TEXT_SQL = (
     "SELECT num, document_id, text, section_path FROM chunks"
@@ -38,19 +39,15 @@ def _texts(conn: sqlite3.Connection, nums: Sequence[int], known: Texts | None = 
 
 
 def _document_frequencies(
-    conn: sqlite3.Connection, stems: Collection[str]
+    conn: sqlite3.Connection, stems: Collection[str], stats: TermStats | None = None
 ) -> tuple[dict[str, int], int]:
-    """(stem → chunks holding it, chunk count) from the FTS vocabulary."""
-    total = conn.execute("SELECT MAX(rowid) FROM chunks_fts").fetchone()[0] or 0
-    words = sorted(stems)
-    if not words:
-        return {}, total
-    marks = ",".join("?" * len(words))
+    """(stem → chunks holding it, chunk count) from the FTS vocabulary (via `stats`)."""
+    if not stems:
+        return {}, chunk_total(conn)
     try:
-        rows = conn.execute(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", words)
-        return {str(t): int(d) for t, d in rows}, total
+        return frequencies(conn, stems, stats)
     except sqlite3.OperationalError:  # a development store made before chunks_vocab existed
-        return dict.fromkeys(words, 1), max(total, 1)
+        return dict.fromkeys(stems, 1), max(chunk_total(conn), 1)
 
 
 def combine(base: float, prox: float, ans: float, exact: float, knobs: SearchKnobs) -> float:
@@ -66,14 +63,15 @@ def rerank(
     stems: Collection[str],
     knobs: SearchKnobs,
     texts: Texts | None = None,
+    stats: TermStats | None = None,
 ) -> list[tuple[int, float]]:
     """The top `knobs.rerank_depth` candidates rescored answer-first; the rest follow as is.
 
-    `texts` caches the candidates' rows for `collapse`."""
+    `texts` caches the candidates' rows for `collapse`; `stats` the term counts."""
     head, tail = ranked[: knobs.rerank_depth], ranked[knobs.rerank_depth :]
     if len(head) < 2:
         return ranked
-    df, total = _document_frequencies(conn, stems)
+    df, total = _document_frequencies(conn, stems, stats)
     q = shape(query, stems, df, total)
     texts = _texts(conn, [n for n, _ in head], texts)
     docs = sorted({d for d, _, _ in texts.values()})

@@ -24,16 +24,18 @@ from ingest.errors import InvalidQuery
 
 from . import dbapi, store
 from .chunks import chunker_current
+from .filter_sets import FilterSets
 from .filters import where_clause
 from .glossary import Glossary
 from .hits import Hit, place
 from .indexer import stored_model
 from .knobs import SearchKnobs
-from .lexical import lexical_search, match_expression
+from .lexical import lexical_search, lexical_within, match_expression
 from .query import SearchFilters, SearchRequest
 from .rerank import Texts, collapse, rerank
 from .snippets import snippet
 from .stored_vectors import ItemUnit, blob_vectors, item_unit
+from .term_stats import TermStats
 from .textnorm import terms
 from .themes import Theme, find_themes
 from .vectors import VectorCache
@@ -44,6 +46,12 @@ class SharedIndex(Protocol):
 
     @property
     def knobs(self) -> SearchKnobs: ...
+
+    @property
+    def filter_sets(self) -> FilterSets: ...
+
+    @property
+    def term_stats(self) -> TermStats: ...
 
     def glossary(self) -> Glossary: ...
 
@@ -95,7 +103,10 @@ class Searcher:
         if document_ids is None:
             return []
         where, args = where_clause(
-            filters, document_ids=document_ids, rejections=self._rejections()
+            filters,
+            document_ids=document_ids,
+            rejections=self._rejections(),
+            documents="chunk_documents",
         )
         knobs = self.index.knobs
         depth = max(knobs.depth, offset + k)
@@ -113,7 +124,7 @@ class Searcher:
         stems = set(terms(query)) | {t for p in phrases for t in p}
         texts: Texts = {}
         if knobs.rerank_depth:
-            ranked = rerank(self.conn, ranked, query, stems, knobs, texts)
+            ranked = rerank(self.conn, ranked, query, stems, knobs, texts, self.index.term_stats)
         folded: dict[int, list[int]] = {}
         if knobs.collapse:
             overlap = knobs.collapse_overlap
@@ -142,8 +153,15 @@ class Searcher:
         depth: int,
     ) -> list[tuple[int, float]]:
         """(num, -BM25) best first for a query and its glossary phrases, within `where`."""
-        match = match_expression(query, phrases, self.conn)
-        return lexical_search(self.conn, match, where, args, depth) if match else []
+        match = match_expression(query, phrases, self.conn, self.index.term_stats)
+        if not match:
+            return []
+        if where != "1":
+            allowed = self.index.filter_sets.allowed(self.conn, where, args)
+            found = lexical_within(self.conn, match, allowed.nums, depth)
+            if found is not None:
+                return found
+        return lexical_search(self.conn, match, where, args, depth)
 
     def _fuse(self, lists: Sequence[list[tuple[int, float]]]) -> list[tuple[int, float]]:
         """Fuse (lexical, dense) rankings: score blend (default) or weighted RRF."""
@@ -173,16 +191,16 @@ class Searcher:
             args = [*args, exclude_document]
         if where == "1":
             return cache.search(qv, k)
-        # The filter reads only the covering index (chunks_filters); vectors are fetched only
-        # for a small allowed set, scored exactly; a large one goes to FAISS as a selector.
-        allowed = np.fromiter(
-            (r[0] for r in self.conn.execute(f"SELECT c.num FROM chunks c WHERE {where}", args)),
-            dtype=np.int64,
-        )
-        if not len(allowed):
+        # The allowed chunks come from the filter index (cached per filter until the store
+        # changes); a small set is scored exactly from its stored vectors, a large one goes
+        # to FAISS as a selector.
+        allowed = self.index.filter_sets.allowed(self.conn, where, args)
+        if not len(allowed.nums):
             return []
-        if len(allowed) <= self.index.knobs.exact_limit:
-            nums, mat = self.stored_vectors(allowed.tolist())
+        if len(allowed.nums) <= self.index.knobs.exact_limit:
+            if allowed.vectors is None:  # read once per filter set, kept with it
+                allowed.vectors = self.stored_vectors(allowed.nums.tolist())
+            nums, mat = allowed.vectors
             if not nums:
                 return []
             scores = mat @ qv.astype(np.float32)

@@ -21,9 +21,11 @@ from ingest.records import Document, Item
 from . import indexer
 from .chunks import CHUNKER_KEY, CHUNKER_VERSION, chunker_current, chunker_version
 from .embeddings import Embedder
+from .filter_sets import FilterSets
 from .glossary import Glossary, default_glossary
 from .knobs import ChunkKnobs, SearchKnobs
 from .search import Searcher
+from .term_stats import TermStats
 from .vectors import VectorCache
 
 
@@ -43,6 +45,8 @@ class SearchIndex:
         self.knobs = knobs or SearchKnobs()
         self.chunking = chunking or ChunkKnobs()
         self._glossary = glossary
+        self.filter_sets = FilterSets()  # what each recent filter allows (index.filter_sets)
+        self.term_stats = TermStats()  # chunk counts of query terms (index.term_stats)
         self._cache: VectorCache | None = None
         self._checked_generation = -1
         self._lock = threading.Lock()

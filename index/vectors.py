@@ -20,6 +20,8 @@ from typing import Any
 import faiss
 import numpy as np
 
+from .filter_sets import FilterSet
+
 INDEX_FILE, SIDECAR_FILE = "vectors.faiss", "vectors.json"
 
 
@@ -177,15 +179,18 @@ class VectorCache:
             return True
 
     def search(
-        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
+        self, query: np.ndarray, k: int, allowed: FilterSet | None = None
     ) -> list[tuple[int, float]]:
-        """Top-k (id, cosine) for a normalised query, optionally only among `allowed` ids."""
+        """Top-k (id, cosine) for a normalised query, optionally only among `allowed` ids
+        (their FAISS selector is made once and kept with the set)."""
         if self.index is None or self.index.ntotal == 0 or k <= 0:
             return []
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         params: Any = None
         if allowed is not None:
-            selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+            if allowed.selector is None:
+                allowed.selector = faiss.IDSelectorBatch(allowed.nums)
+            selector = allowed.selector
             # faiss' type stubs do not know these keyword arguments
             kind: Any = faiss.SearchParameters
             if isinstance(self.index, faiss.IndexIVF):

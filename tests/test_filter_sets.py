@@ -1,0 +1,146 @@
+"""Filtered search at scale (SQLite): document-level filters through `chunk_documents`, and
+the cached filter sets, which must follow every change of the chunks and of the reviews."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from index import store
+from index.filters import where_clause
+from index.indexer import delete_document_chunks, prepare, write_chunks
+from index.lexical import lexical_search, lexical_within, match_expression
+from index.query import SearchFilters, SearchRequest
+from index.search import Searcher
+from tests.search_fixtures import EU, ILO, build, make_doc
+
+FILTERS = [
+    SearchFilters(country="mali"),
+    SearchFilters(country="Sénégal"),
+    SearchFilters(year_from=2022),
+    SearchFilters(year_to=2021, scope="passage"),
+    SearchFilters(doc_type="evaluation", kind="recommendation"),
+    SearchFilters(organisation="OIT"),
+    SearchFilters(language="fr", addressee="oim"),
+    SearchFilters(theme="livelihoods", year_from=2021),
+    SearchFilters(country="niger"),  # matches nothing
+]
+
+
+def nums(searcher: Searcher, where: str, args: list[object]) -> set[int]:
+    rows = searcher.conn.execute(f"SELECT c.num FROM chunks c WHERE {where}", args)
+    return {r[0] for r in rows}
+
+
+@pytest.fixture
+def searcher(tmp_path: Path) -> Searcher:
+    return build(tmp_path)
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_documents_table_selects_the_same_chunks(
+    searcher: Searcher, filters: SearchFilters
+) -> None:
+    plain = nums(searcher, *where_clause(filters))
+    through = nums(searcher, *where_clause(filters, documents="chunk_documents"))
+    assert through == plain
+    assert plain or filters.country == "niger"  # the fixture answers every other filter
+
+
+def test_chunk_documents_follow_writes_and_deletes(searcher: Searcher) -> None:
+    conn = searcher.conn
+    rows = dict(conn.execute("SELECT document_id, year FROM chunk_documents").fetchall())
+    assert rows == {ILO: 2023, EU: 2021}
+    with store.transaction(conn):
+        delete_document_chunks(conn, EU)
+    assert [r[0] for r in conn.execute("SELECT document_id FROM chunk_documents")] == [ILO]
+
+
+def dense_refs(searcher: Searcher, filters: SearchFilters) -> set[str]:
+    qv = searcher.index.embed_query("renforcer la coordination des acteurs")
+    request = SearchRequest("coordination", filters, mode="dense", k=50)
+    return {h.ref for h in searcher.search(request, qv)}
+
+
+def test_a_cached_filter_set_follows_every_rejection(searcher: Searcher) -> None:
+    filters = SearchFilters(scope="item", country="mali")
+    items = sorted(dense_refs(searcher, filters))
+    assert len(items) >= 3
+    for n, item_id in enumerate(items[:2], start=1):
+        with store.transaction(searcher.conn):
+            searcher.conn.execute(
+                "INSERT INTO item_reviews (item_id, verdict, updated_at) VALUES (?, 'rejected', ?)",
+                (item_id, f"2026-12-02T00:00:0{n}"),
+            )
+        # the second rejection leaves the SQL of the filter as it was: only the review
+        # generation tells the cache that its set is stale
+        assert dense_refs(searcher, filters) == set(items[n:])
+    assert len(searcher.index.filter_sets._sets) >= 1
+
+
+def test_a_cached_filter_set_follows_new_and_removed_documents(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    filters = SearchFilters(country="mali", year_from=2024)
+    assert dense_refs(searcher, filters) == set()
+    conn, embedder = searcher.conn, searcher.index.embedder
+    assert embedder is not None
+    new_id = "c" * 64
+    doc = make_doc(new_id, "new.pdf", [(("Recommandations",), "Renforcer la coordination.", 2)])
+    meta = {"type": "evaluation", "year": 2024, "countries": ["Mali"]}
+    prep = prepare(doc, [], embedder, meta)
+    with store.transaction(conn):
+        store.write_document(conn, doc, doc.file_name, "")
+        write_chunks(
+            conn, doc, prep.chunks, prep.vectors, metadata=meta, model=(embedder.name, embedder.dim)
+        )
+    found = {h.document_id for h in searcher.search(SearchRequest("coordination", filters))}
+    assert found == {new_id}
+    with store.transaction(conn):
+        delete_document_chunks(conn, new_id)
+    assert searcher.search(SearchRequest("coordination", filters)) == []
+
+
+def test_filter_sets_stay_within_their_budget(searcher: Searcher) -> None:
+    sets = searcher.index.filter_sets
+    sets.size = 3
+    for year, scope in itertools.product((2020, 2021, 2022, 2023), ("all", "item")):
+        dense_refs(searcher, SearchFilters(year_from=year, scope=scope))
+    assert len(sets._sets) == 3
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5, 100])
+def test_lexical_within_a_filter_set_equals_the_joined_search(
+    searcher: Searcher, limit: int
+) -> None:
+    conn = searcher.conn
+    compared = 0
+    for filters, query in itertools.product(FILTERS, ("migrants esclavage", "coordination")):
+        where, args = where_clause(filters, documents="chunk_documents")
+        match = match_expression(query, (), conn)
+        allowed = searcher.index.filter_sets.allowed(conn, where, args).nums
+        within = lexical_within(conn, match, allowed, limit)
+        joined = lexical_search(conn, match, where, args, limit)
+        if within is not None:
+            assert within == joined, (filters, query)
+            compared += 1
+        else:
+            assert not len(allowed)  # the fixture's filters keep a large share, or nothing
+    assert compared >= 10
+
+
+def test_term_counts_are_cached_until_the_chunks_change(searcher: Searcher) -> None:
+    from index.term_stats import TermStats, vocabulary_counts
+
+    conn, stats = searcher.conn, TermStats()
+    words = ["migr", "esclavag", "nothing-like-this"]
+    first, total = stats.frequencies(conn, words)
+    assert (
+        first == vocabulary_counts(conn, words) and total > 0 and "nothing-like-this" not in first
+    )
+    with store.transaction(conn):
+        delete_document_chunks(conn, EU)
+    after, _ = stats.frequencies(conn, words)
+    assert after == vocabulary_counts(conn, words) and after != first
