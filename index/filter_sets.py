@@ -27,8 +27,8 @@ GENERATIONS = (
 
 @dataclass
 class FilterSet:
-    """The chunk numbers one filter allows and, made on first use, their FAISS selector (a
-    large set) or their stored vectors (a small set, scored exactly)."""
+    """The chunk numbers one filter allows and, made on first use, their FAISS selector with
+    the bitmap it reads (a large set) or their stored vectors (a small set, scored exactly)."""
 
     nums: np.ndarray
     stamp: tuple[object, object]
@@ -37,8 +37,10 @@ class FilterSet:
 
     @property
     def nbytes(self) -> int:
-        """Memory held (the selector counted as much as the numbers)."""
-        held = 2 * self.nums.nbytes
+        """Memory held by the numbers, the bitmap and the vectors."""
+        held = self.nums.nbytes
+        if self.selector is not None:
+            held += self.selector[1].nbytes
         return held + (self.vectors[1].nbytes if self.vectors is not None else 0)
 
 

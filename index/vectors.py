@@ -25,6 +25,17 @@ from .filter_sets import FilterSet
 INDEX_FILE, SIDECAR_FILE = "vectors.faiss", "vectors.json"
 
 
+def bitmap_selector(nums: np.ndarray) -> tuple[Any, np.ndarray]:
+    """A FAISS selector of the ids `nums` (sorted), as a bitmap, and the bitmap it reads
+    (keep both: FAISS does not own the array). Built in numpy, far faster than a hash set
+    of a large filter's ids, and one bit test per candidate."""
+    bits = np.zeros(int(nums[-1]) + 1 if len(nums) else 1, dtype=bool)
+    bits[nums] = True
+    packed = np.packbits(bits, bitorder="little")
+    # n is the bitmap's size in bytes: ids past it are not members
+    return faiss.IDSelectorBitmap(len(packed), faiss.swig_ptr(packed)), packed
+
+
 def generation(conn: sqlite3.Connection) -> int:
     """The store's chunk generation: bumped by triggers on every chunk insert/delete."""
     row = conn.execute("SELECT value FROM meta WHERE key='chunks_generation'").fetchone()
@@ -189,8 +200,8 @@ class VectorCache:
         params: Any = None
         if allowed is not None:
             if allowed.selector is None:
-                allowed.selector = faiss.IDSelectorBatch(allowed.nums)
-            selector = allowed.selector
+                allowed.selector = bitmap_selector(allowed.nums)
+            selector = allowed.selector[0]
             # faiss' type stubs do not know these keyword arguments
             kind: Any = faiss.SearchParameters
             if isinstance(self.index, faiss.IndexIVF):

@@ -144,3 +144,33 @@ def test_term_counts_are_cached_until_the_chunks_change(searcher: Searcher) -> N
         delete_document_chunks(conn, EU)
     after, _ = stats.frequencies(conn, words)
     assert after == vocabulary_counts(conn, words) and after != first
+
+
+def test_bitmap_selector_holds_exactly_its_ids() -> None:
+    import numpy as np
+
+    from index.vectors import bitmap_selector
+
+    rng = np.random.default_rng(1)
+    ids = np.sort(rng.choice(30_000, 9_000, replace=False)).astype(np.int64)
+    selector, _bitmap = bitmap_selector(ids)
+    members = {i for i in range(0, 40_000) if selector.is_member(i)}
+    assert members == set(ids.tolist())
+    few, _ = bitmap_selector(np.array([3, 9, 17], dtype=np.int64))
+    assert [i for i in range(64) if few.is_member(i)] == [3, 9, 17]  # nothing past the bitmap
+
+
+def test_large_filter_sets_go_through_faiss_with_the_same_hits(searcher: Searcher) -> None:
+    qv = searcher.index.embed_query("migrants esclavage victimes")
+    for filters in FILTERS:
+        request = SearchRequest("migrants esclavage victimes", filters, mode="dense", k=20)
+        exact = [(h.id, round(h.score, 5)) for h in searcher.search(request, qv)]
+        index = searcher.index
+        index.knobs = index.knobs.model_copy(update={"exact_limit": 0})  # FAISS + selector
+        index.filter_sets.clear()
+        try:
+            through = [(h.id, round(h.score, 5)) for h in searcher.search(request, qv)]
+        finally:
+            index.knobs = index.knobs.model_copy(update={"exact_limit": 4096})
+            index.filter_sets.clear()
+        assert through == exact, filters
