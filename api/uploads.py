@@ -29,7 +29,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from index.jobs import DONE, FAILED, INTERRUPTED, QUEUED, RUNNING, Job, now
+from index.jobs import DONE, FAILED, INTERRUPTED, QUEUED, RUNNING, UNFINISHED, Job, now
 from ingest.errors import FileTooLarge, IngestError, InvalidQuery
 from ingest.readers import sniff
 
@@ -144,9 +144,9 @@ class UploadQueue:
         """Shared store: settle the jobs other servers left, and work on those still queued
         (if another server or worker holds one, this one waits for its outcome)."""
         for job in self.jobs.unfinished():
-            job = self._settle(job)
-            queued = self._queued(job)
-            if job.status in (QUEUED, RUNNING) and queued and queued.status == QUEUED:
+            result = self._queued(job)
+            job = self._settle_from(job, result)
+            if job.status in UNFINISHED and result is not None and result.status == QUEUED:
                 self._start(job.id, None)
 
     def submit(self, path: Path, size: int, password: str | None = None) -> Job:
@@ -203,9 +203,12 @@ class UploadQueue:
     def _settle(self, job: Job) -> Job:
         """Shared store: a job another server left unfinished takes the queue's outcome,
         or is marked interrupted when it was read outside the queue by a server now gone."""
-        if self.queue is None or job.status not in (QUEUED, RUNNING) or job.id in self._here:
+        if self.queue is None or job.status not in UNFINISHED or job.id in self._here:
             return job
-        result = self._queued(job)
+        return self._settle_from(job, self._queued(job))
+
+    def _settle_from(self, job: Job, result: Any) -> Job:
+        """`_settle` with the queue's row for the job's file already read (None: none)."""
         if result is not None and result.status != QUEUED:
             outcome = IngestOutcome(
                 result.path, result.status, result.document_id, result.reason, result.replaced

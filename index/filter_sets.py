@@ -31,7 +31,7 @@ class FilterSet:
     the bitmap it reads (a large set) or their stored vectors (a small set, scored exactly)."""
 
     nums: np.ndarray
-    stamp: tuple[object, object]
+    stamp: tuple[object, ...]  # the chunk and review generations it was read at
     selector: Any = field(default=None, repr=False)
     vectors: tuple[list[int], np.ndarray] | None = field(default=None, repr=False)
 
@@ -68,7 +68,7 @@ class FilterSets:
         text = row.fetchone()[0]
         nums = np.array(text.split(","), dtype=np.int64) if text else np.zeros(0, np.int64)
         nums.sort()
-        made = FilterSet(nums, (stamp[0], stamp[1]))
+        made = FilterSet(nums, stamp)
         with self._lock:
             self._sets[key] = made
             self._sets.move_to_end(key)

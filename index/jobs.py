@@ -112,7 +112,7 @@ class JobStore:
         """Queued and running jobs, oldest first."""
         with self._lock:
             rows = self.conn.execute(
-                f"{_SELECT} WHERE status IN (?, ?) ORDER BY created_at", (QUEUED, RUNNING)
+                f"{_SELECT} WHERE status IN (?, ?) ORDER BY created_at", UNFINISHED
             ).fetchall()
         return [_row_to_job(r) for r in rows]
 
@@ -129,7 +129,7 @@ class JobStore:
         """Forget the oldest finished jobs beyond `keep`; returns the forgotten ones."""
         with self._lock:
             rows = self.conn.execute(
-                f"{_SELECT} WHERE status NOT IN (?, ?) ORDER BY {self.order}", (QUEUED, RUNNING)
+                f"{_SELECT} WHERE status NOT IN (?, ?) ORDER BY {self.order}", UNFINISHED
             ).fetchall()
             old = [_row_to_job(r) for r in rows[keep:]]
             self.conn.executemany("DELETE FROM jobs WHERE id = ?", [(j.id,) for j in old])

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .term_stats import TermStats, frequencies
+from .term_stats import TermStats, chunk_total, frequencies
 from .textnorm import terms
 
 # On a large collection the OR query keeps its rarest terms and phrases while their summed
@@ -49,8 +49,7 @@ def match_expression(
 def _prune(
     conn: sqlite3.Connection, units: list[tuple[str, ...]], stats: TermStats | None
 ) -> list[tuple[str, ...]]:
-    total = conn.execute("SELECT MAX(rowid) FROM chunks_fts").fetchone()[0] or 0
-    if total * len(units) <= POSTINGS_BUDGET:
+    if chunk_total(conn) * len(units) <= POSTINGS_BUDGET:
         return units
     words = {w for u in units for w in u}
     try:

@@ -12,6 +12,7 @@ import itertools
 import shutil
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -60,3 +61,9 @@ def database_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return ""
     return new_database(request.getfixturevalue("pg_server"))
+
+
+def count(kb: Any, table: str) -> int:
+    """Rows of a table through a KnowledgeBase's own connection (either backend)."""
+    row = kb.conn.execute(f"SELECT COUNT(*) AS n FROM {table}").fetchone()
+    return int(row["n"] if isinstance(row, dict) else row[0])

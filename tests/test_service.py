@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pg_fixtures import database_url, pg_server  # noqa: F401  (both backends)
+from pg_fixtures import count, database_url, pg_server  # noqa: F401  (both backends)
 
 from api.settings import Settings
 from api.views import hit_dict
@@ -33,12 +33,6 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(
         home=tmp_path / "data", database_url=database_url, jobs=2, parse_timeout=60, ocr=False
     )
-
-
-def count(kb: Any, table: str) -> int:
-    """Rows of a table, through the store's own connection (either backend)."""
-    row = kb.conn.execute(f"SELECT COUNT(*) AS n FROM {table}").fetchone()
-    return int(row["n"] if isinstance(row, dict) else row[0])
 
 
 def set_meta(kb: Any, key: str, value: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pg_fixtures import database_url, new_database, pg_server
+from pg_fixtures import count, database_url, new_database, pg_server
 
 from index import store
 from index.migrations import MIGRATIONS, current_version
@@ -62,12 +62,6 @@ def kb(tmp_path: Path, database_url: str) -> Iterator[Any]:
     base = KnowledgeBase(settings, embedder=HashingEmbedder())
     yield base
     base.close()
-
-
-def count(kb: Any, table: str) -> int:
-    """Rows of a table through the store's own connection (either backend)."""
-    row = kb.conn.execute(f"SELECT COUNT(*) AS n FROM {table}").fetchone()
-    return int(row["n"] if isinstance(row, dict) else row[0])
 
 
 def write(kb, tmp_path: Path, content: bytes, name: str = "report.txt"):  # type: ignore[no-untyped-def]
