@@ -9,7 +9,7 @@ parser workers, item extraction, embeddings, SQLite store) three times: with the
 fake (what the model costs), with sentence-transformers (torch, the path before issue 11) and
 with the default ONNX encoder (exported into `<home>/models/` ahead of the timings).
 
-    .venv/bin/python bench/ingest_speed.py [--jobs 2] [--repeat 1] [files...]
+    .venv/bin/python bench/ingest_speed.py [--jobs 2] [--repeat 1] [--encoders auto] [files...]
 """
 
 from __future__ import annotations
@@ -65,6 +65,11 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument(
+        "--encoders",
+        default="hashing,torch,auto",
+        help="end-to-end runs: hashing (the fake), torch, auto (ONNX), comma-separated",
+    )
+    parser.add_argument(
         "--home", type=Path, default=ROOT / "data", help="data dir whose models/ holds the export"
     )
     args = parser.parse_args()
@@ -106,11 +111,13 @@ def main() -> None:
     if not args.no_end_to_end:
         models = models_dir(args.home)
         export_ahead(models)
-        for label, encoder in (
-            ("no embeddings", "hashing"),
-            ("torch embeddings (before)", "torch"),
-            ("ONNX embeddings (auto)", "auto"),
-        ):
+        labels = {
+            "hashing": "no embeddings",
+            "torch": "torch embeddings (before)",
+            "auto": "ONNX embeddings (auto)",
+        }
+        for encoder in args.encoders.split(","):
+            label = labels[encoder]
             wall = end_to_end(files, args.jobs, encoder, models)
             print(
                 f"{f'evalkb ingest, {args.jobs} workers, {label}':45s} {tot_pages:5d} {'':8s} "

@@ -5,12 +5,18 @@ then N concurrent clients for T seconds, with (on a temp store) a DOCX uploaded 
 load. Printed per configuration: requests/s, p50/p95/p99, errors, server and client CPU per
 request, then per endpoint; last, the search p50 of each configuration and their ratio.
 Configurations: `torch` = the sentence-transformers encoder, one process (today's server);
-`onnx` = the ONNX encoder, one process; `onnx-wN` = the ONNX encoder, N uvicorn workers.
+`onnx` = the ONNX encoder, one process; `onnx-wN` = the ONNX encoder, N uvicorn workers;
+`-nocache` appended turns the search result cache off; `base:` prefixed runs that
+configuration on the code of `--base` (a worktree of an older commit: today's path).
 Clients speak raw keep-alive HTTP (bench/rawhttp.py): httpx cost as much CPU as the server.
+`--queries unique` sends every search with a query never sent before (no result cache hit
+possible), `repeated` (the default) draws from ten fixed queries as a reader's mix would.
 
     python bench/load.py                          # temp store from corpus/: torch, onnx, onnx-w2
     python bench/load.py --home data --configs onnx,onnx-w2   # an existing data dir, read-only
     python bench/load.py --url http://127.0.0.1:8000 --clients 20 --duration 10
+    python bench/load.py --home data --configs base:onnx-w2,onnx-w2-nocache,onnx-w2 \
+        --base /tmp/evalkb-base --queries unique
 
 `--clients 10,50` (the default) runs 10 then 50 concurrent clients after the 1-client baseline.
 """
@@ -21,12 +27,15 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 from loadserver import cpu_seconds, prepare_home, print_rows, request_mix, start_server, stop
@@ -64,12 +73,19 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def client_loop(
-    url: str, paths: list[tuple[str, str]], until: float, stats: Stats, rng: random.Random
+    url: str,
+    paths: list[tuple[str, str]],
+    until: float,
+    stats: Stats,
+    rng: random.Random,
+    fresh: Iterator[str] | None = None,
 ) -> None:
     conn = Connection(url)
     try:
         while time.monotonic() < until:
             name, path = rng.choice(paths)
+            if name == "search" and fresh is not None:
+                path = "/search?" + urlencode({"q": next(fresh), "limit": 10})
             start = time.perf_counter()
             try:
                 status, _ = await asyncio.wait_for(conn.get(path), 60)
@@ -83,14 +99,19 @@ async def client_loop(
 
 
 async def run_load(
-    url: str, paths: list[tuple[str, str]], clients: int, seconds: float, upload: Path | None = None
+    url: str,
+    paths: list[tuple[str, str]],
+    clients: int,
+    seconds: float,
+    upload: Path | None = None,
+    fresh: Iterator[str] | None = None,
 ) -> tuple[Stats, float, dict[str, object]]:
     stats: Stats = Stats()
     job: dict[str, object] = {}
     start = time.monotonic()
     until = start + seconds
     tasks = [
-        asyncio.create_task(client_loop(url, paths, until, stats, random.Random(n)))
+        asyncio.create_task(client_loop(url, paths, until, stats, random.Random(n), fresh))
         for n in range(clients)
     ]
     uploading = asyncio.create_task(upload_during(url, upload, until)) if upload else None
@@ -134,6 +155,19 @@ def report(label: str, stats: Stats, seconds: float, cpu: tuple[float, float]) -
     ]
 
 
+def unique_queries(url: str, seed: int) -> Iterator[str]:
+    """Endless distinct queries of two to four words drawn from the store's item texts
+    (a user's words, never the same query twice: no cached answer to find)."""
+    items = httpx.get(url + "/items?limit=200", timeout=60).json()["items"]
+    words = sorted({w for it in items for w in re.findall(r"[^\W\d_]{4,}", it["text"].lower())})
+    rng, sent = random.Random(seed), set()
+    while True:
+        query = " ".join(rng.sample(words, rng.randint(2, 4)))
+        if query not in sent:
+            sent.add(query)
+            yield query
+
+
 def measure(
     args: argparse.Namespace, url: str, pids: list[int], upload: Path | None
 ) -> tuple[list[list[str]], list[tuple[int, Stats]]]:
@@ -142,6 +176,8 @@ def measure(
     paths, note = request_mix(url)
     if note:
         print(note)
+    # every configuration gets the same sequence of fresh queries
+    fresh = unique_queries(url, 7) if args.queries == "unique" else None
     rows = []
     counts = [int(c) for c in str(args.clients).split(",")]
     runs: list[tuple[int, float, Path | None]] = [(1, args.baseline_duration, None)]
@@ -150,7 +186,7 @@ def measure(
     job: dict[str, object] = {}
     for clients, seconds, file in runs:
         server0, client0 = cpu_seconds(pids), time.process_time()
-        load, elapsed, done = asyncio.run(run_load(url, paths, clients, seconds, file))
+        load, elapsed, done = asyncio.run(run_load(url, paths, clients, seconds, file, fresh))
         job = done or job
         cpu = (cpu_seconds(pids) - server0, time.process_time() - client0)
         rows.append(report(f"  {clients} client(s), {elapsed:.0f} s", load, elapsed, cpu))
@@ -166,12 +202,19 @@ def measure(
 
 def config_env(name: str) -> tuple[dict[str, str], int]:
     """Environment and worker count of a configuration name: torch, onnx, onnx-wN (N uvicorn
-    workers), with `-nobatch` appended to turn query micro-batching off."""
-    base, nobatch, _ = name.partition("-nobatch")
+    workers), with `-nobatch` appended to turn query micro-batching off and `-nocache` the
+    result cache (a `base:` prefix is read by the caller)."""
+    name = name.removeprefix("base:")
+    nocache = name.endswith("-nocache")
+    base, nobatch, _ = name.removesuffix("-nocache").partition("-nobatch")
     encoder, _, workers = base.partition("-w")
     if encoder not in ("torch", "onnx"):
-        raise SystemExit(f"unknown configuration {name!r}: torch, onnx or onnx-wN[-nobatch]")
+        raise SystemExit(
+            f"unknown configuration {name!r}: [base:]torch, onnx or onnx-wN[-nobatch][-nocache]"
+        )
     env = {"EVALKB_ENCODER": encoder, "EVALKB_QUERY_BATCHING": "false" if nobatch else "true"}
+    if nocache:
+        env["EVALKB_SEARCH__RESULT_CACHE"] = "0"
     return env, int(workers or 1)
 
 
@@ -185,6 +228,8 @@ def main() -> None:
     parser.add_argument("--clients", default="10,50", help="concurrent clients per run")
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--baseline-duration", type=float, default=5)
+    parser.add_argument("--queries", choices=("repeated", "unique"), default="repeated")
+    parser.add_argument("--base", help="checkout serving the `base:` configurations")
     parser.add_argument(
         "--upload",
         help="file to upload during the load (default: a DOCX "
@@ -210,7 +255,12 @@ def main() -> None:
             if throwaway:  # each server gets the store as built, uploads included
                 served = Path(scratch) / f"data-{name}"
                 shutil.copytree(home, served)
-            proc, url = start_server(served, env, workers)
+            root = ROOT
+            if name.startswith("base:"):
+                if not args.base:
+                    raise SystemExit(f"{name}: give --base, a checkout of the baseline code")
+                root = Path(args.base).resolve()
+            proc, url = start_server(served, env, workers, root)
             try:
                 pids = [proc.pid, *children(proc.pid)]
                 print(f"\n== {name}: EVALKB_ENCODER={env['EVALKB_ENCODER']}, {workers} worker(s)")

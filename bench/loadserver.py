@@ -38,9 +38,11 @@ def free_port() -> int:
 
 
 def start_server(
-    home: Path, env: dict[str, str] | None = None, workers: int = 1
+    home: Path, env: dict[str, str] | None = None, workers: int = 1, root: Path = ROOT
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """uvicorn on the app factory over `home`, on a free loopback port; waits for /health."""
+    """uvicorn on the app factory over `home`, on a free loopback port; waits for /health.
+
+    `root` is the checkout whose code serves (another worktree gives a baseline)."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "api.http.app:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "error"]
@@ -48,8 +50,8 @@ def start_server(
         command += ["--workers", str(workers)]
     proc = subprocess.Popen(
         command,
-        cwd=ROOT,
-        env={**os.environ, **(env or {}), "EVALKB_HOME": str(home)},
+        cwd=root,
+        env={**os.environ, **(env or {}), "EVALKB_HOME": str(home.resolve())},
         start_new_session=True,  # its workers stop with it (see `stop`)
     )
     url = f"http://127.0.0.1:{port}"

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .textnorm import STOPWORDS, fold, word_spans
+from .textnorm import STOPWORDS, Tokens, fold, word_stems
 
 QUANTITY, DATE, NAME = "quantity", "date", "name"
 
@@ -115,12 +115,12 @@ def _kind(word: str) -> str:
     return NAME if word[0].isupper() and tok not in STOPWORDS else ""
 
 
-def _answers(text: str, spans: Sequence[tuple[int, int, str]], q: QueryShape) -> list[int]:
+def _answers(tokens: Tokens, q: QueryShape) -> list[int]:
     """Prefix counts of tokens that can answer the question (its own words excluded)."""
     counts = [0]
-    for i, (a, b, s) in enumerate(spans):
-        kind = "" if s in q.weights else _kind(text[a:b])
-        if kind == NAME and i and text[spans[i - 1][1] : a].strip()[-1:] in (".", ":"):
+    for i, (word, stem) in enumerate(zip(tokens.words, tokens.stems, strict=True)):
+        kind = "" if stem in q.weights else _kind(word)
+        if kind == NAME and i and tokens.gaps[i].strip()[-1:] in (".", ":"):
             kind = ""  # a capital after a full stop starts a sentence, it names nothing
         counts.append(counts[-1] + (kind in q.types))
     return counts
@@ -136,10 +136,10 @@ def score(
     query's exact tokens present in the text, averaged with their share in the text and its
     `context` (the document's title and file name: a project named in the question).
     """
-    spans = word_spans(text)
+    tokens = word_stems(text)
     exact = 0.0
     if q.exact:
-        present = {_folded(text[a:b]) for a, b, _ in spans}
+        present = set(map(_folded, tokens.words))
         around = present | {_folded(t) for t in _TOKEN.findall(context)}
         exact = (sum(t in present for t in q.exact) + sum(t in around for t in q.exact)) / (
             2 * len(q.exact)
@@ -147,14 +147,27 @@ def score(
     total = sum(q.weights.values())
     if not total:
         return 0.0, 0.0, exact
-    hits = [(i, s) for i, (_, _, s) in enumerate(spans) if s in q.weights]
-    answers = _answers(text, spans, q) if q.types and hits else []
+    weights = q.weights
+    hits = [(i, s) for i, s in enumerate(tokens.stems) if s in weights]
+    answers = _answers(tokens, q) if q.types and hits else []
     best_prox = best_ans = 0.0
-    for n, (start, _) in enumerate(hits):
+    # a window [start - window/3, start + window) around each hit; both ends only move
+    # forward, so the stems inside are counted as it slides (linear in the hits)
+    inside: dict[str, int] = {}
+    first = last = 0
+    for start, _ in hits:
         lo, hi = start - window // 3, start + window
-        near = {s for i, s in hits[max(0, n - window) : n + window] if lo <= i < hi}
-        cov = sum(q.weights[s] for s in near) / total
+        while last < len(hits) and hits[last][0] < hi:
+            inside[hits[last][1]] = inside.get(hits[last][1], 0) + 1
+            last += 1
+        while hits[first][0] < lo:
+            stem = hits[first][1]
+            inside[stem] -= 1
+            if not inside[stem]:
+                del inside[stem]
+            first += 1
+        cov = sum(weights[s] for s in inside) / total
         best_prox = max(best_prox, cov)
-        if answers and answers[min(hi, len(spans))] - answers[max(0, lo)] > 0:
+        if answers and answers[min(hi, len(tokens.words))] - answers[max(0, lo)] > 0:
             best_ans = max(best_ans, cov)
     return best_prox, best_ans, exact

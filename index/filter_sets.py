@@ -11,18 +11,13 @@ review generations (both kept by triggers) and is dropped when either moved.
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-GENERATIONS = (
-    "SELECT (SELECT value FROM meta WHERE key = 'chunks_generation'),"
-    " (SELECT value FROM meta WHERE key = 'reviews_generation')"
-)
+from .lru import StampedLRU, generations
 
 
 @dataclass
@@ -31,7 +26,6 @@ class FilterSet:
     the bitmap it reads (a large set) or their stored vectors (a small set, scored exactly)."""
 
     nums: np.ndarray
-    stamp: tuple[object, ...]  # the chunk and review generations it was read at
     selector: Any = field(default=None, repr=False)
     vectors: tuple[list[int], np.ndarray] | None = field(default=None, repr=False)
 
@@ -49,36 +43,27 @@ class FilterSets:
     entries and by the bytes they hold."""
 
     def __init__(self, size: int = 32, budget: int = 64 << 20) -> None:
-        self.size = size
-        self.budget = budget
-        self._sets: OrderedDict[tuple[str, tuple[object, ...]], FilterSet] = OrderedDict()
-        self._lock = threading.Lock()
+        self._sets: StampedLRU[FilterSet] = StampedLRU(size, budget, lambda s: s.nbytes)
 
     def allowed(self, conn: sqlite3.Connection, where: str, args: Sequence[object]) -> FilterSet:
         """The chunks `where` (over `chunks AS c`) allows, from the cache when still valid."""
         key = (where, tuple(args))
-        stamp = tuple(conn.execute(GENERATIONS).fetchone())
-        with self._lock:
-            found = self._sets.get(key)
-            if found is not None and found.stamp == stamp:
-                self._sets.move_to_end(key)
-                return found
+        stamp = generations(conn)
+        found = self._sets.get(key, stamp)
+        if found is not None:
+            return found
         # one string, parsed in C: far cheaper than a Python object per row on large sets
         row = conn.execute(f"SELECT group_concat(c.num) FROM chunks c WHERE {where}", args)
         text = row.fetchone()[0]
         nums = np.array(text.split(","), dtype=np.int64) if text else np.zeros(0, np.int64)
         nums.sort()
-        made = FilterSet(nums, stamp)
-        with self._lock:
-            self._sets[key] = made
-            self._sets.move_to_end(key)
-            held = sum(s.nbytes for s in self._sets.values())
-            while len(self._sets) > 1 and (len(self._sets) > self.size or held > self.budget):
-                _, gone = self._sets.popitem(last=False)
-                held -= gone.nbytes
+        made = FilterSet(nums)
+        self._sets.put(key, stamp, made)
         return made
+
+    def __len__(self) -> int:
+        return len(self._sets)
 
     def clear(self) -> None:
         """Forget every set (after a rebuild)."""
-        with self._lock:
-            self._sets.clear()
+        self._sets.clear()

@@ -53,6 +53,13 @@ class SearchKnobs(BaseModel):
         description="PostgreSQL: a query word in more chunks than this stops bringing "
         "candidates by itself (BM25 still scores it on the others'); below, BM25 is exact",
     )
+    result_cache: int = Field(
+        512,
+        ge=0,
+        le=100_000,
+        description="identical searches answered from memory until the store changes "
+        "(entries per process; 0 = off)",
+    )
     collapse: bool = Field(
         True,
         description="near-duplicate passages (summary and body) collapse into one hit",

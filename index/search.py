@@ -7,6 +7,7 @@ exactly or passes the allowed ids to FAISS as a selector. Hybrid = a fusion of b
 (score blend by default, or RRF; see `SearchKnobs`). English queries reach French text
 through the EN↔FR glossary (`expand`). Hits come back complete: provenance, snippet and,
 for items, the item's fields, joined in the same query (`Hit` itself is in `index.hits`).
+A request asked again with the store unchanged is answered from the index's result cache.
 The cross-document reads (similar items, themes, recurring, uptake) take stored vectors from
 `stored_vectors` and `item_unit` only, so `PgSearcher` overriding the lookup serves them too.
 """
@@ -31,6 +32,7 @@ from .hits import Hit, place
 from .indexer import stored_model
 from .knobs import SearchKnobs
 from .lexical import lexical_search, lexical_within, match_expression
+from .lru import StampedLRU, generations
 from .query import SearchFilters, SearchRequest
 from .rerank import Texts, collapse, rerank
 from .snippets import snippet
@@ -52,6 +54,9 @@ class SharedIndex(Protocol):
 
     @property
     def term_stats(self) -> TermStats: ...
+
+    @property
+    def results(self) -> StampedLRU[tuple[Hit, ...]]: ...
 
     def glossary(self) -> Glossary: ...
 
@@ -96,8 +101,24 @@ class Searcher:
     def search(self, request: SearchRequest, query_vector: np.ndarray | None = None) -> list[Hit]:
         """Hits for a request, best first. Raises InvalidQuery for an empty query or bad filter.
 
-        `query_vector` skips embedding the query (benchmarks embed their queries in batches).
+        The same request answered earlier, with the store unchanged since (same chunk and
+        review generations), comes from the index's result cache. `query_vector` skips
+        embedding the query (benchmarks embed their queries in batches) and the cache.
         """
+        if query_vector is not None:
+            return self._search(request, query_vector)
+        # read before searching: a write landing in between stamps the new hits as older,
+        # so the next lookup misses; hits are never older than their stamp
+        stamp = generations(self.conn)
+        if None in stamp:  # a store without the counters: nothing would say it changed
+            return self._search(request, None)
+        found = self.index.results.get(request, stamp)
+        if found is None:
+            found = tuple(self._search(request, None))
+            self.index.results.put(request, stamp, found)
+        return list(found)
+
+    def _search(self, request: SearchRequest, query_vector: np.ndarray | None) -> list[Hit]:
         query, filters, k, offset = request.query, request.filters, request.k, request.offset
         document_ids = self._documents(filters)
         if document_ids is None:

@@ -1,6 +1,7 @@
 """The search index: what a document's search units are, and the state shared by searchers.
 
-One `SearchIndex` per process holds the embedder, the glossary and the FAISS cache. It
+One `SearchIndex` per process holds the embedder, the glossary, the FAISS cache and the
+caches of recent searches (filter sets, whole results, query vectors; `index.lru`). It
 prepares a document's chunks and vectors (slow: before the write transaction), writes and
 removes them inside the caller's transaction, and refreshes the FAISS cache after the commit.
 `searcher(conn)` gives a `Searcher` that reads through one connection.
@@ -23,10 +24,20 @@ from .chunks import CHUNKER_KEY, CHUNKER_VERSION, chunker_current, chunker_versi
 from .embeddings import Embedder
 from .filter_sets import FilterSets
 from .glossary import Glossary, default_glossary
+from .hits import Hit
 from .knobs import ChunkKnobs, SearchKnobs
+from .lru import StampedLRU
 from .search import Searcher
 from .term_stats import TermStats
 from .vectors import VectorCache
+
+QUERY_VECTORS = 2048  # 2048 × 384 float32 = 3 MB for the default model
+RESULTS_BUDGET = 64 << 20  # bytes of hit text the result cache may hold
+
+
+def _hits_bytes(hits: tuple[Hit, ...]) -> int:
+    """Rough memory of cached hits: their text dominates."""
+    return sum(200 + 2 * (len(h.text) + len(h.snippet)) for h in hits)
 
 
 class SearchIndex:
@@ -47,6 +58,13 @@ class SearchIndex:
         self._glossary = glossary
         self.filter_sets = FilterSets()  # what each recent filter allows (index.filter_sets)
         self.term_stats = TermStats()  # chunk counts of query terms (index.term_stats)
+        # whole answers to recent searches, valid until the store changes (a user paging or
+        # refining, many clients asking the same thing); hits are frozen, so shareable
+        self.results: StampedLRU[tuple[Hit, ...]] = StampedLRU(
+            self.knobs.result_cache, RESULTS_BUDGET, _hits_bytes
+        )
+        # query vectors by embedded text: the model never changes within a process
+        self._query_vectors: StampedLRU[np.ndarray] = StampedLRU(QUERY_VECTORS)
         self._cache: VectorCache | None = None
         self._checked_generation = -1
         self._lock = threading.Lock()
@@ -162,7 +180,12 @@ class SearchIndex:
             extra = self.glossary().expand(query).words
             if extra:
                 text = query + " (" + "; ".join(extra) + ")"
-        return self.embedder.encode([text])[0]
+        found = self._query_vectors.get(text)
+        if found is None:
+            found = self.embedder.encode([text])[0]
+            found.setflags(write=False)  # shared by every search with this text
+            self._query_vectors.put(text, None, found)
+        return found
 
     def reindex(self, conn: sqlite3.Connection, progress: bool = True, batch_size: int = 64) -> int:
         """Re-embed every chunk with the configured model and rebuild the FAISS file."""

@@ -77,7 +77,7 @@ def test_a_cached_filter_set_follows_every_rejection(searcher: Searcher) -> None
         # the second rejection leaves the SQL of the filter as it was: only the review
         # generation tells the cache that its set is stale
         assert dense_refs(searcher, filters) == set(items[n:])
-    assert len(searcher.index.filter_sets._sets) >= 1
+    assert len(searcher.index.filter_sets) >= 1
 
 
 def test_a_cached_filter_set_follows_new_and_removed_documents(
@@ -105,10 +105,10 @@ def test_a_cached_filter_set_follows_new_and_removed_documents(
 
 def test_filter_sets_stay_within_their_budget(searcher: Searcher) -> None:
     sets = searcher.index.filter_sets
-    sets.size = 3
+    sets._sets.size = 3
     for year, scope in itertools.product((2020, 2021, 2022, 2023), ("all", "item")):
         dense_refs(searcher, SearchFilters(year_from=year, scope=scope))
-    assert len(sets._sets) == 3
+    assert len(sets) == 3
 
 
 @pytest.mark.parametrize("limit", [1, 2, 5, 100])

@@ -300,3 +300,31 @@ def test_table_rows_carry_their_pages() -> None:
     pages = {r[1][:25]: p for r, p in zip(annex.rows, annex.row_pages, strict=True)}
     assert pages["Pour des projets similair"] == (30, 31)
     assert pages["Renforcer l'expertise de "] == (32,)
+
+
+def _objects(page: object) -> dict[str, list[dict[str, object]]]:
+    found = page.objects  # type: ignore[attr-defined]
+    for image in found.get("image", []):  # streams compare by identity, not content
+        image.pop("stream", None)
+        image.pop("colorspace", None)
+    return dict(found)
+
+
+@pytest.mark.parametrize("name", [ILO, EUTF, "garbled"])
+def test_fast_pages_give_pdfplumber_s_objects(name: str) -> None:
+    import io
+
+    import pdfplumber
+
+    from ingest.pdf.fast_page import FastPage, faster
+    from tests.garbled_pdf import garbled_pdf
+
+    data = garbled_pdf([["Recommandation 1 : renforcer"]]) if name == "garbled" else None
+    data = data or (CORPUS / name).read_bytes()
+    with pdfplumber.open(io.BytesIO(data)) as plain, pdfplumber.open(io.BytesIO(data)) as fast:
+        for ref, page in list(zip(plain.pages, fast.pages, strict=True))[:6]:
+            assert type(faster(page)) is FastPage
+            expected, got = _objects(ref), _objects(page)
+            assert expected["char"] and got == expected
+            for a, b in zip(expected["char"], got["char"], strict=True):
+                assert list(a) == list(b)  # same keys in the same order

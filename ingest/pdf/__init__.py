@@ -1,6 +1,7 @@
 """The PDF reader (`read_pdf`) and its parts, in the order a page goes through them.
 
 - `reader`: opens the file, runs the page loop, assembles the document.
+- `fast_page`: pdfplumber pages that turn characters into dicts without the generic walk.
 - `pages`: the page loop: words and tables per page, OCR queued on other cores, progress,
   the reading deadline, OCR results cached for a re-run.
 - `garble`: is a page's text layer garbled (a font without a Unicode map)?
