@@ -14,7 +14,7 @@ For each runtime of the bundled model, in one run:
 The ONNX files are exported into `<home>/models/` first if missing (needs torch once).
 
     .venv/bin/python bench/encoder.py [--home data] [--passages 200] [--piaf-queries N]
-                                      [--no-quality]
+                                      [--no-quality] [--runtimes torch,onnx-fp32,onnx-fp32@128]
 """
 
 from __future__ import annotations
@@ -60,10 +60,18 @@ print(f"{time.perf_counter() - t0:.3f} {int(heavy)}")
 
 
 def embedder(runtime: str, models: Path) -> Embedder:
-    """The bundled model on one runtime: 'torch', 'onnx-fp32' or 'onnx-int8'."""
-    encoder = "torch" if runtime == "torch" else "onnx"
+    """The bundled model on one runtime: 'torch', 'onnx-fp32' or 'onnx-int8', with '@N'
+    appended to truncate texts to N tokens (EVALKB_MAX_TOKENS)."""
+    base, _, tokens = runtime.partition("@")
+    encoder = "torch" if base == "torch" else "onnx"
     return make_embedder(
-        "", encoder, models, quantize=runtime == "onnx-int8", threads=1, micro_batch=False
+        "",
+        encoder,
+        models,
+        quantize=base == "onnx-int8",
+        threads=1,
+        max_tokens=int(tokens) if tokens else None,
+        micro_batch=False,
     )
 
 
@@ -142,39 +150,48 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--piaf-queries", type=int, default=100_000)
     ap.add_argument("--no-quality", action="store_true", help="skip the search-quality part")
+    ap.add_argument(
+        "--runtimes",
+        default=",".join(RUNTIMES),
+        help="torch first (the reference), then any of onnx-fp32, onnx-int8; '@N' appended "
+        "truncates texts to N tokens, e.g. onnx-fp32@128",
+    )
     args = ap.parse_args()
+    runtimes = tuple(args.runtimes.split(","))
+    if runtimes[0] != "torch":
+        raise SystemExit("--runtimes must start with torch, the reference")
     models = models_dir(args.home)
-    embedders = {r: embedder(r, models) for r in RUNTIMES}
-    for runtime in RUNTIMES[1:]:  # export ahead of the timings (needs torch, once)
+    embedders = {r: embedder(r, models) for r in runtimes}
+    for runtime in runtimes[1:]:  # export ahead of the timings (needs torch, once)
         info = embedders[runtime].export_info()  # type: ignore[attr-defined]
-        if info["runtime"] != runtime:
+        if info["runtime"] != runtime.partition("@")[0]:
             raise SystemExit(f"{runtime} unavailable here: {info['runtime']}")
     texts = corpus_passages(args.passages)
     lengths = [len(t) for t in texts]
     print(f"{len(texts)} corpus passages, {min(lengths)}-{max(lengths)} chars")
     vectors = {r: e.encode(texts, batch_size=64) for r, e in embedders.items()}
     print(
-        f"\n{'runtime':<11}{'min cos':>9}{'mean cos':>9}{'pass/s':>9}{'× torch':>8}"
+        f"\n{'runtime':<15}{'min cos':>9}{'mean cos':>9}{'pass/s':>9}{'× torch':>8}"
         f"{'cold load s':>12}{'torch imp.':>11}"
     )
     speeds = {r: throughput(e, texts, args.repeat) for r, e in embedders.items()}
-    for runtime in RUNTIMES:
+    for runtime in runtimes:
         cos = np.sum(vectors[runtime] * vectors["torch"], axis=1)
-        load, heavy = cold_load(runtime, models)
+        load, heavy = cold_load(runtime.partition("@")[0], models)
         print(
-            f"{runtime:<11}{cos.min():>9.4f}{cos.mean():>9.4f}{speeds[runtime]:>9.1f}"
+            f"{runtime:<15}{cos.min():>9.4f}{cos.mean():>9.4f}{speeds[runtime]:>9.1f}"
             f"{speeds[runtime] / speeds['torch']:>8.2f}{load:>12.2f}{'yes' if heavy else 'no':>11}"
         )
     if args.no_quality:
         return
     scores = {r: quality(e, args.piaf_queries) for r, e in embedders.items()}
     print(f"\nnDCG@10 (must show: each ONNX figure within {TOLERANCE} of torch)")
-    print(f"{'set / mode':<22}" + "".join(f"{r:>11}" for r in RUNTIMES) + f"{'max |Δ|':>9}  ok")
+    print(f"{'set / mode':<22}" + "".join(f"{r:>14}" for r in runtimes) + f"{'max |Δ|':>9}  ok")
     worst = 0.0
     for key, ref in scores["torch"].items():
-        delta = max(abs(scores[r].get(key, float("nan")) - ref) for r in RUNTIMES[1:])
+        delta = max(abs(scores[r].get(key, float("nan")) - ref) for r in runtimes[1:])
         worst = max(worst, delta)
-        row = "".join(f"{scores[r].get(key, float('nan')):>11.3f}" for r in RUNTIMES)
+        row = "".join(f"{scores[r].get(key, float('nan')):>14.3f}" for r in runtimes)
         print(f"{key:<22}{row}{delta:>9.3f}  {'yes' if delta <= TOLERANCE else 'NO'}")
     print(
         f"largest difference to torch: {worst:.3f} ({'within' if worst <= TOLERANCE else 'OVER'}"
