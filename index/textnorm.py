@@ -81,11 +81,12 @@ def normalise(text: str) -> str:
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, stem) for each word of `text`, used to highlight matches in snippets."""
-    return [(m.start(), m.end(), stem(m.group().lower())) for m in _WORD.finditer(text)]
+    return [(m.start(), m.end(), _stem_of(m.group())) for m in _WORD.finditer(text)]
 
 
 @lru_cache(maxsize=200_000)
 def _stem_of(word: str) -> str:
+    """The stem of a word as printed (both tokenisers below go through this one cache)."""
     return stem(word.lower())
 
 
