@@ -2,7 +2,7 @@
 
 The fused ranking finds the right passages but rarely puts the answer first: a long passage
 that repeats the query's topic words outranks the short sentence that holds the figure. The
-top candidates are rescored here with three signals, all read from the query's own words:
+top candidates are rescored here with these signals, all read from the query's own words:
 
 - proximity: the share (IDF-weighted) of the query's terms that fall in one short window of
   the passage: the answer sentence holds most of them close together;
@@ -10,15 +10,24 @@ top candidates are rescored here with three signals, all read from the query's o
   date, "who / qui / which" for a name; a window with such a token beside the query's terms
   scores higher (cue words are generic English and French question words, see `CUES`);
 - exact tokens: numbers, years, acronyms and capitalised names typed in the query must appear
-  verbatim (accent- and case-insensitively) in the passage.
+  verbatim (accent- and case-insensitively) in the passage;
+- label: a "Label: value" pair whose label holds a query word and whose value the asked-for
+  type ("Budget : USD 3 000 000", "Donor: …"), as briefs and progress reports print facts.
+
+Proximity counts concepts, not stems: a query word and its glossary translations form one
+group ("wrote" | "rédigé" | "rédaction"), weighted by its rarest variant, so an English
+question is not penalised on a French passage for the English words it cannot contain. A
+passage word also meets a query group when both stems share their first `COGNATE_PREFIX`
+letters (Dominican / dominicaine, Republic / République): names and cognates that no
+glossary lists.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .textnorm import STOPWORDS, Tokens, fold, word_stems
@@ -60,13 +69,40 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+# a label is at most this many words before its colon; its value is read this far after it
+LABEL_WORDS = 6
+LABEL_VALUE_WORDS = 8
+# stems of at least this many letters that share them are taken for one word across
+# English and French (accents folded); shorter prefixes join unrelated words
+COGNATE_PREFIX = 6
+
+
 @dataclass(frozen=True)
 class QueryShape:
-    """What rescoring needs of a query: weighted stems, answer types and exact tokens."""
+    """What rescoring needs of a query: its concept groups, answer types and exact tokens."""
 
-    weights: Mapping[str, float]  # stem → IDF weight
+    group_of: Mapping[str, int]  # stem → its concept group
+    group_weights: tuple[float, ...]  # group → IDF weight of its rarest variant in the corpus
     types: frozenset[str]
     exact: frozenset[str]  # folded tokens that must appear verbatim
+    prefixes: Mapping[str, int] = field(default_factory=dict)  # cognate prefix → group
+    # passage stem → group, filled as passages are scored (the same words recur in each)
+    memo: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def group(self, stem: str) -> int:
+        """The concept group a passage stem belongs to (-1 = none)."""
+        found = self.group_of.get(stem)
+        if found is None:
+            found = -1
+            if len(stem) >= COGNATE_PREFIX:
+                found = self.prefixes.get(stem[:COGNATE_PREFIX], -1)
+        self.memo[stem] = found
+        return found
+
+    def groups(self, stems: list[str]) -> list[int]:
+        """The group of each stem, from the memo where it holds them."""
+        memo, group = self.memo, self.group
+        return [memo[s] if s in memo else group(s) for s in stems]
 
 
 def answer_types(query: str) -> frozenset[str]:
@@ -93,10 +129,36 @@ def exact_tokens(query: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def shape(query: str, stems: Collection[str], df: Mapping[str, int], total: int) -> QueryShape:
-    """The query's shape; `df` gives each stem's document frequency among `total` chunks."""
-    weights = {s: math.log(1 + (total + 1) / (df.get(s, 0) + 1)) for s in stems if df.get(s)}
-    return QueryShape(weights, answer_types(query), exact_tokens(query))
+def shape(
+    query: str,
+    stems: Collection[str],
+    df: Mapping[str, int],
+    total: int,
+    groups: Sequence[Collection[str]] = (),
+) -> QueryShape:
+    """The query's shape; `df` gives each stem's document frequency among `total` chunks.
+
+    `groups` are stems that stand for one concept (a glossary entry's variants); every
+    other stem is a group of its own. Stems absent from the corpus carry no weight, and a
+    group none of whose stems occurs is dropped.
+    """
+    idf = {s: math.log(1 + (total + 1) / (df.get(s, 0) + 1)) for s in stems if df.get(s)}
+    group_of: dict[str, int] = {}
+    weights: list[float] = []
+    members = [[s for s in g if s in stems] for g in groups] + [[s] for s in sorted(stems)]
+    for group in members:
+        fresh = [s for s in group if s not in group_of]
+        present = [idf[s] for s in fresh if s in idf]
+        if not present:
+            continue
+        for s in fresh:
+            group_of[s] = len(weights)
+        weights.append(max(present))
+    prefixes: dict[str, int] = {}
+    for stem, g in group_of.items():
+        if len(stem) >= COGNATE_PREFIX and stem.isalpha():
+            prefixes.setdefault(stem[:COGNATE_PREFIX], g)
+    return QueryShape(group_of, tuple(weights), answer_types(query), exact_tokens(query), prefixes)
 
 
 @lru_cache(maxsize=100_000)
@@ -115,11 +177,12 @@ def _kind(word: str) -> str:
     return NAME if word[0].isupper() and tok not in STOPWORDS else ""
 
 
-def _answers(tokens: Tokens, q: QueryShape) -> list[int]:
-    """Prefix counts of tokens that can answer the question (its own words excluded)."""
+def _answers(tokens: Tokens, q: QueryShape, of_stem: list[int]) -> list[int]:
+    """Prefix counts of tokens that can answer the question (its own words excluded;
+    `of_stem` gives each token's query group, -1 for none)."""
     counts = [0]
-    for i, (word, stem) in enumerate(zip(tokens.words, tokens.stems, strict=True)):
-        kind = "" if stem in q.weights else _kind(word)
+    for i, (word, g) in enumerate(zip(tokens.words, of_stem, strict=True)):
+        kind = "" if g >= 0 else _kind(word)
         if kind == NAME and i and tokens.gaps[i].strip()[-1:] in (".", ":"):
             kind = ""  # a capital after a full stop starts a sentence, it names nothing
         counts.append(counts[-1] + (kind in q.types))
@@ -128,13 +191,15 @@ def _answers(tokens: Tokens, q: QueryShape) -> list[int]:
 
 def score(
     text: str, q: QueryShape, context: str = "", window: int = 30
-) -> tuple[float, float, float]:
-    """(proximity, answer, exact) of one passage, each in [0, 1].
+) -> tuple[float, float, float, float]:
+    """(proximity, answer, exact, label) of one passage, each in [0, 1].
 
     proximity: best window's share of the query's IDF weight; answer: that share again when
     the window also holds a token of an asked-for type (0 otherwise); exact: share of the
     query's exact tokens present in the text, averaged with their share in the text and its
-    `context` (the document's title and file name: a project named in the question).
+    `context` (the document's title and file name: a project named in the question);
+    label: a "Label: value" pair whose label holds a query word and whose value the asked-for
+    type (see `_labelled`).
     """
     tokens = word_stems(text)
     exact = 0.0
@@ -144,16 +209,17 @@ def score(
         exact = (sum(t in present for t in q.exact) + sum(t in around for t in q.exact)) / (
             2 * len(q.exact)
         )
-    total = sum(q.weights.values())
+    total = sum(q.group_weights)
     if not total:
-        return 0.0, 0.0, exact
-    weights = q.weights
-    hits = [(i, s) for i, s in enumerate(tokens.stems) if s in weights]
-    answers = _answers(tokens, q) if q.types and hits else []
+        return 0.0, 0.0, exact, 0.0
+    weights = q.group_weights
+    of_stem = q.groups(tokens.stems)
+    hits = [(i, g) for i, g in enumerate(of_stem) if g >= 0]
+    answers = _answers(tokens, q, of_stem) if q.types and hits else []
     best_prox = best_ans = 0.0
     # a window [start - window/3, start + window) around each hit; both ends only move
-    # forward, so the stems inside are counted as it slides (linear in the hits)
-    inside: dict[str, int] = {}
+    # forward, so the groups inside are counted as it slides (linear in the hits)
+    inside: dict[int, int] = {}
     first = last = 0
     for start, _ in hits:
         lo, hi = start - window // 3, start + window
@@ -161,13 +227,32 @@ def score(
             inside[hits[last][1]] = inside.get(hits[last][1], 0) + 1
             last += 1
         while hits[first][0] < lo:
-            stem = hits[first][1]
-            inside[stem] -= 1
-            if not inside[stem]:
-                del inside[stem]
+            g = hits[first][1]
+            inside[g] -= 1
+            if not inside[g]:
+                del inside[g]
             first += 1
-        cov = sum(weights[s] for s in inside) / total
+        cov = sum(weights[g] for g in inside) / total
         best_prox = max(best_prox, cov)
         if answers and answers[min(hi, len(tokens.words))] - answers[max(0, lo)] > 0:
             best_ans = max(best_ans, cov)
-    return best_prox, best_ans, exact
+    label = _labelled(tokens, hits, answers, weights) if answers else 0.0
+    return best_prox, best_ans, exact, label
+
+
+def _labelled(
+    tokens: Tokens, hits: list[tuple[int, int]], answers: list[int], weights: Sequence[float]
+) -> float:
+    """How strongly a "label: value" pair answers: a query word in a short label ("Budget :",
+    "Date du premier transfert :", "Bailleur:") whose value, right after the colon, holds a
+    token of the asked-for type. The best label word's weight over the query's heaviest."""
+    n, best = len(tokens.words), 0.0
+    for i, g in hits:
+        for c in range(i + 1, min(i + 1 + LABEL_WORDS, n)):
+            if ":" in tokens.gaps[c]:
+                if answers[min(c + LABEL_VALUE_WORDS, n)] - answers[c] > 0:
+                    best = max(best, weights[g])
+                break
+            if any(ch in tokens.gaps[c] for ch in ".;\n"):
+                break  # the label ended without a colon
+    return best / max(weights) if best else 0.0

@@ -8,6 +8,7 @@ The data file `index/data/glossary_en_fr.tsv` names its sources in its header.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,8 @@ from pathlib import Path
 from .textnorm import terms
 
 GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary_en_fr.tsv"
+# two or more capitalised words joined by hyphens (not acronyms: "EU-IOM" stays)
+_PROPER_COMPOUND = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)+\b")
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,9 @@ class Expansion:
 
     phrases: tuple[tuple[str, ...], ...]  # normalised term sequences to add to the FTS query
     words: tuple[str, ...]  # surface forms to append to the dense query
+    # per matched entry, the stems of all its variants (the query's own among them): one
+    # concept for answer-first rescoring
+    groups: tuple[frozenset[str], ...] = ()
 
 
 class Glossary:
@@ -62,8 +68,11 @@ class Glossary:
         return cls(entries)
 
     def expand(self, query: str) -> Expansion:
-        """Translations (both directions) of the glossary phrases found in the query."""
-        qterms = terms(query)
+        """Translations (both directions) of the glossary phrases found in the query.
+
+        Hyphenated proper names ("Cap-Vert", "Guinée-Bissau") are names, not vocabulary:
+        their parts are not looked up ("Vert" is no colour there)."""
+        qterms = terms(_PROPER_COMPOUND.sub(" ", query))
         found: list[int] = []
         matched: set[tuple[str, ...]] = set()
         i = 0
@@ -79,12 +88,14 @@ class Glossary:
                 i += 1
         phrases: list[tuple[str, ...]] = []
         words: list[str] = []
+        groups: list[frozenset[str]] = []
         for idx in dict.fromkeys(found):
+            groups.append(frozenset(t for key, _ in self._keys[idx] for t in key))
             for key, variant in self._keys[idx]:
                 if key and key not in matched and key not in phrases:
                     phrases.append(key)
                     words.append(variant)
-        return Expansion(tuple(phrases), tuple(words))
+        return Expansion(tuple(phrases), tuple(words), tuple(groups))
 
 
 @lru_cache(maxsize=1)

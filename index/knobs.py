@@ -86,6 +86,13 @@ class SearchKnobs(BaseModel):
         description="bonus for a number, date or name beside the query's terms when the "
         "question asks for one",
     )
+    label_weight: float = Field(
+        0.5,
+        ge=0.0,
+        le=5.0,
+        description="bonus for a 'Label: value' pair whose label holds a query word and whose "
+        "value the asked-for number, date or name ('Budget : USD 3 000 000')",
+    )
     exact_boost: float = Field(
         0.6,
         ge=0.0,

@@ -50,10 +50,12 @@ def _document_frequencies(
         return dict.fromkeys(stems, 1), max(chunk_total(conn), 1)
 
 
-def combine(base: float, prox: float, ans: float, exact: float, knobs: SearchKnobs) -> float:
-    """The rescored value of a candidate from its normalised fused score and its signals."""
+def combine(base: float, signals: tuple[float, float, float, float], knobs: SearchKnobs) -> float:
+    """The rescored value of a candidate from its normalised fused score and its signals
+    (proximity, answer, exact, label: `index.answers.score`)."""
+    prox, ans, exact, label = signals
     bonus = knobs.proximity_weight * prox + knobs.answer_weight * ans + knobs.exact_boost * exact
-    return base + bonus
+    return base + bonus + knobs.label_weight * label
 
 
 def rerank(
@@ -64,15 +66,17 @@ def rerank(
     knobs: SearchKnobs,
     texts: Texts | None = None,
     stats: TermStats | None = None,
+    groups: Sequence[Collection[str]] = (),
 ) -> list[tuple[int, float]]:
     """The top `knobs.rerank_depth` candidates rescored answer-first; the rest follow as is.
 
-    `texts` caches the candidates' rows for `collapse`; `stats` the term counts."""
+    `texts` caches the candidates' rows for `collapse`; `stats` the term counts; `groups`
+    the glossary's concept groups of the query (`Expansion.groups`)."""
     head, tail = ranked[: knobs.rerank_depth], ranked[knobs.rerank_depth :]
     if len(head) < 2:
         return ranked
     df, total = _document_frequencies(conn, stems, stats)
-    q = shape(query, stems, df, total)
+    q = shape(query, stems, df, total, groups)
     texts = _texts(conn, [n for n, _ in head], texts)
     docs = sorted({d for d, _, _ in texts.values()})
     titles = dict(
@@ -87,8 +91,8 @@ def rerank(
     for num, fused in head:
         base = (fused - lo) / (hi - lo) if hi > lo else 1.0
         doc, text, section = texts.get(num, ("", "", ""))
-        prox, ans, exact = score(f"{section}\n{text}" if section else text, q, titles.get(doc, ""))
-        out.append((num, combine(base, prox, ans, exact, knobs)))
+        signals = score(f"{section}\n{text}" if section else text, q, titles.get(doc, ""))
+        out.append((num, combine(base, signals, knobs)))
     out.sort(key=lambda x: -x[1])
     floor = out[-1][1] if out else 0.0
     # the tail keeps its order below the reranked head

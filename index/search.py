@@ -145,7 +145,9 @@ class Searcher:
         stems = set(terms(query)) | {t for p in phrases for t in p}
         texts: Texts = {}
         if knobs.rerank_depth:
-            ranked = rerank(self.conn, ranked, query, stems, knobs, texts, self.index.term_stats)
+            groups = expansion.groups if expansion else ()
+            stats = self.index.term_stats
+            ranked = rerank(self.conn, ranked, query, stems, knobs, texts, stats, groups)
         folded: dict[int, list[int]] = {}
         if knobs.collapse:
             overlap = knobs.collapse_overlap

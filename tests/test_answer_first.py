@@ -153,3 +153,37 @@ def test_store_without_a_recorded_chunker_is_stale(tmp_path: Path) -> None:
         store.write_document(conn, doc, doc.file_name, "")
         write_chunks(conn, doc, prep.chunks, prep.vectors)  # an older writer: no record
     assert not chunker_current(conn)
+
+
+def test_a_concept_and_its_translations_count_once() -> None:
+    # "wrote" and its French variants are one concept: a French passage that holds
+    # "rédaction" beside the project's name covers the question as an English one would
+    df = {"wrot": 5, "redact": 5, "redig": 5, "kafamuya": 5}
+    groups = [frozenset({"wrot", "redact", "redig"})]
+    q = shape("who wrote the Kafamuya report", set(df), df, 100, groups)
+    assert len(q.group_weights) == 2
+    french = score("Rédaction : Awa Traoré, consultante. Rapport du projet Kafamuya.", q)
+    english = score("Written by the team. The Kafamuya report was wrote by Awa Traoré.", q)
+    assert french[0] == english[0] == 1.0
+    # without the group, the French passage could cover only part of the weight
+    alone = shape("who wrote the Kafamuya report", set(df), df, 100)
+    assert score("Rédaction : Awa Traoré. Rapport du projet Kafamuya.", alone)[0] < 0.7
+
+
+def test_cognates_meet_across_languages() -> None:
+    df = {"dominican": 3, "republic": 3}
+    q = shape("evaluator of the Dominican Republic project", set(df), df, 100)
+    assert score("la frontière avec la République dominicaine", q)[0] == 1.0
+    assert score("la frontière avec le Burkina Faso", q)[0] == 0.0
+
+
+def test_a_label_with_its_value_answers() -> None:
+    df = {"budget": 10, "dialogu": 5}
+    q = shape("budget du projet de dialogue", set(df), df, 100)
+    assert score("Donateur : PBF. Budget : USD 3 000 000. Dialogue transfrontalier.", q)[3] > 0.5
+    # the word without a value after a colon, or a colon far from it, is no label
+    assert score("Le budget du dialogue a été augmenté de 300 000 USD en 2023.", q)[3] == 0.0
+    assert score("Budget et dialogue. Partenaires : 12 ONG locales.", q)[3] == 0.0
+    # a question that asks for no number has no labels to find
+    topical = shape("dialogue et budget", set(df), df, 100)
+    assert score("Budget : USD 3 000 000.", topical)[3] == 0.0

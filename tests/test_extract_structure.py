@@ -7,7 +7,8 @@ from test_extract import H, L, P, _doc
 
 from ingest.extract import extract_items
 from ingest.extract.fieldlines import field_line
-from ingest.pdf.layout import find_gutter
+from ingest.pdf.columns import find_gutter
+from ingest.pdf.layout import page_lines
 
 
 def test_field_line_reads_labelled_values_in_english_and_french() -> None:
@@ -133,3 +134,52 @@ def test_a_narrow_gutter_in_small_type_splits_two_columns() -> None:
         right = [_word(288 + 25 * k, 310 + 25 * k, top) for k in range(10)]  # 288 … 535
         rows.append(left + right)
     assert find_gutter(rows, 595.0) is not None
+
+
+def test_a_column_holding_a_label_value_box_is_still_a_column() -> None:
+    # left: prose lines; right: prose lines, then "Label:      value" lines whose wide gap
+    # splits them into short runs (a brief's "Project information" box)
+    rows = []
+    for n in range(24):
+        top = 100.0 + 10 * n
+        left = [_word(32 + 25 * k, 54 + 25 * k, top) for k in range(10)]  # 32 … 279
+        if n < 12:
+            right = [_word(292 + 25 * k, 314 + 25 * k, top) for k in range(10)]  # 292 … 539
+        else:
+            right = [_word(292, 340, top, "Donor:"), _word(393, 450, top), _word(455, 520, top)]
+        rows.append(left + right)
+    assert find_gutter(rows, 595.0) is not None
+
+
+def test_a_label_value_form_is_not_two_columns() -> None:
+    rows = [
+        [
+            _word(40, 110, 100.0 + 10 * n, "Label:"),
+            *(_word(300 + 30 * k, 325 + 30 * k, 100.0 + 10 * n) for k in range(8)),
+        ]
+        for n in range(20)
+    ]
+    assert find_gutter(rows, 595.0) is None
+
+
+def test_columns_set_apart_differently_above_and_below_are_read_part_by_part() -> None:
+    # upper half: gutter near x=285; lower half: the left column runs to x=300 and the right
+    # starts at x=317 (a brief's summary above, its project box beside the text below)
+    rows = []
+    for n in range(15):
+        top = 100.0 + 10 * n
+        left = [_word(32 + 25 * k, 54 + 25 * k, top, "up") for k in range(10)]  # … 279
+        right = [_word(292 + 25 * k, 314 + 25 * k, top, "up") for k in range(10)]  # 292 …
+        rows.append(left + right)
+    for n in range(15):
+        top = 300.0 + 10 * n
+        left = [_word(32 + 27 * k, 54 + 27 * k, top, "low") for k in range(10)]  # … 297
+        right = [_word(317 + 25 * k, 339 + 25 * k, top, "low") for k in range(9)]  # 317 …
+        rows.append(left + right)
+    assert find_gutter(rows, 595.0) is None  # no single gutter serves both halves
+    words = [w for row in rows for w in row]
+    lines = page_lines(words, 1, 595.0)
+    columns = [ln.column for ln in lines]
+    # upper left, upper right, lower left, lower right: each half read column by column
+    assert columns == [1] * 15 + [2] * 15 + [1] * 15 + [2] * 15
+    assert {w["text"] for ln in lines[:30] for w in ln.words} == {"up"}

@@ -67,3 +67,22 @@ def test_glossary_file_names_its_sources() -> None:
     head = GLOSSARY_PATH.read_text(encoding="utf-8").split("\nen\tfr")[0]
     assert "OECD" in head and "Sources" in head
     assert len(Glossary.load(GLOSSARY_PATH)) == len(default_glossary())
+
+
+def test_factual_question_words_reach_french_answers() -> None:
+    words = default_glossary().expand("How much money did each victim receive?").words
+    assert "montant" in words and "perçu" in words
+    assert "atelier" in default_glossary().expand("workshops attended").words
+
+
+def test_hyphenated_place_names_are_not_vocabulary() -> None:
+    g = Glossary([(["green"], ["vert", "verte"])])
+    assert g.expand("projet au Cap-Vert").words == ()
+    assert g.expand("réintégration verte").words == ("green",)
+    assert g.expand("EU-IOM green projects").words == ("vert",)
+
+
+def test_an_entry_is_one_concept_group() -> None:
+    g = Glossary([(["wrote", "written by"], ["rédigé", "rédaction"])])
+    (group,) = g.expand("who wrote it").groups
+    assert {"wrot", "redig"} <= group

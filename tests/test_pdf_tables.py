@@ -9,7 +9,7 @@ import pdfplumber
 import pytest
 
 from ingest.pdf.table_merge import MergedTable, merge_continued
-from ingest.pdf.tables import PageTable, extract_page_tables
+from ingest.pdf.tables import PageTable, extract_page_tables, is_layout_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -157,3 +157,37 @@ def test_words_cut_by_narrow_cells_are_joined_again():
     assert budget.rows[0][:3] == ["LOGIQUE D'INTERVENTION", "", "STRUCTURE RESPONSABLE"]
     # thousands groups stay apart; "XO" / "F" is one word
     assert budget.rows[2][4] == "196 600 000 XOF"
+
+
+def test_a_grid_of_prose_panels_is_page_layout_not_a_table():
+    # a brief's first page: purpose and summary panels, a metadata box, a footer
+    summary = " ".join(["the project supported returnees with grants and training"] * 15)
+    box = " ".join(["Evaluation type: final internal evaluation; evaluator: a consultant"] * 4)
+    assert is_layout_frame([[summary, box], [box, ""], [summary, summary], ["Page 1", ""]])
+
+
+def test_a_recommendation_table_with_long_cells_stays_a_table():
+    long = " ".join(["strengthen the coordination of the referral mechanism"] * 7)
+    rows = [
+        ["Recommendation", "Responsible", "Priority", "Timing"],
+        [long, "IOM country office", "High", "Short term"],
+        [long, "Ministry", "Medium", "2025"],
+    ]
+    assert not is_layout_frame(rows)
+
+
+def test_brief_summary_panels_read_as_text():
+    # an IOM evaluation brief whose first page is laid out in ruled panels of prose
+    path = SHARED / "reports-iom" / "iom-rr0163-evaluation-brief-2023.pdf"
+    if not path.exists():
+        pytest.skip("../shared absent")
+    with pdfplumber.open(path) as pdf:
+        assert extract_page_tables(pdf.pages[0]) == []
+
+
+def test_a_template_table_continued_on_a_new_page_stays_a_table():
+    # a lesson-learned template's rows after a page break: one long text cell carried over,
+    # then label | text rows (the labels are short)
+    text = " ".join(["the lesson applies to projects working with local committees"] * 12)
+    rows = [["", text], ["Context", " ".join(["word"] * 28)], ["Target users", "a " * 44]]
+    assert not is_layout_frame(rows)

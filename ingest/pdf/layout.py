@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..vocab import DINGBAT_BULLETS, PDF_LINE_BULLETS, normalise_bullet
+from .columns import find_gutters
 
 Word = dict[str, Any]
 
@@ -98,75 +99,20 @@ def _rows(words: Sequence[Word]) -> list[list[Word]]:
     return rows
 
 
-def _segments(row: list[Word], gap: float = 18.0) -> list[tuple[float, float]]:
-    """Horizontal runs of a row separated by gaps wider than `gap` points."""
-    segs: list[tuple[float, float]] = []
-    for w in row:
-        if segs and w["x0"] - segs[-1][1] <= gap:
-            segs[-1] = (segs[-1][0], max(segs[-1][1], w["x1"]))
-        else:
-            segs.append((w["x0"], w["x1"]))
-    return segs
-
-
-def find_gutter(rows: list[list[Word]], width: float) -> float | None:
-    """The x of the gap between two text columns, or None for a single-column page.
-
-    A gutter needs many text runs on both sides, few runs crossing it, and both sides filled
-    with long lines (so label/value forms and ragged short lines are not taken for columns).
-    Runs are split at gaps of 18 points, then, failing that, at gaps a little wider than the
-    text's height: briefs set in small type leave gutters narrower than 18 points.
-    """
-    if len(rows) < 10:
-        return None
-    found = _gutter(rows, width, 18.0)
-    if found is None:
-        heights = sorted(w["bottom"] - w["top"] for row in rows for w in row)
-        narrow = max(6.0, 1.2 * heights[len(heights) // 2])
-        if narrow < 18.0:
-            found = _gutter(rows, width, narrow)
-    return found
-
-
-def _gutter(rows: list[list[Word]], width: float, gap: float) -> float | None:
-    segs = [s for row in rows for s in _segments(row, gap)]
-    best: tuple[int, float] | None = None
-    for x in range(int(width * 0.3), int(width * 0.7), 3):
-        crossing = sum(1 for a, b in segs if a < x < b)
-        if best is None or crossing < best[0]:
-            best = (crossing, float(x))
-    if best is None:
-        return None
-    crossing, gx = best
-    left = [(a, b) for a, b in segs if b <= gx]
-    right = [(a, b) for a, b in segs if a >= gx]
-    if len(left) < 8 or len(right) < 8 or crossing > 0.15 * (len(left) + len(right)):
-        return None
-    lmin, rmax = min(a for a, _ in left), max(b for _, b in right)
-    lw = sorted(b - a for a, b in left)[len(left) // 2]
-    rw = sorted(b - a for a, b in right)[len(right) // 2]
-    if lw < 0.6 * (gx - lmin) or rw < 0.6 * (rmax - gx):
-        return None
-    if _edge_share(sorted(a for a, _ in right)) < 0.5:  # a right column has one left edge
-        return None
-    return gx
-
-
-def _edge_share(starts: list[float], band: float = 24.0) -> float:
-    """Largest share of sorted x starts within `band` points of each other: a text column's
-    lines start at one edge, give or take a bullet and its hanging indent."""
-    best, j = 0, 0
-    for i, x in enumerate(starts):
-        while x - starts[j] > band:
-            j += 1
-        best = max(best, i - j + 1)
-    return best / len(starts) if starts else 0.0
-
-
 def page_lines(words: Sequence[Word], page: int, width: float) -> list[Line]:
-    """Lines of a page in reading order: full-width rows, then left column, then right."""
+    """Lines of a page in reading order: full-width rows, then left column, then right.
+
+    A page whose upper and lower parts set their columns apart at different places (a
+    brief's summary above, a project box beside the text below) is read part by part."""
     rows = _rows(words)
-    gutter = find_gutter(rows, width)
+    out: list[Line] = []
+    for part, gutter in find_gutters(rows, width):
+        out += _column_lines(part, page, gutter)
+    return out
+
+
+def _column_lines(rows: list[list[Word]], page: int, gutter: float | None) -> list[Line]:
+    """Lines of rows split at `gutter` (None: one column)."""
     if gutter is None:
         return [make_line(r, page) for r in rows]
     out: list[Line] = []

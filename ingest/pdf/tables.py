@@ -37,6 +37,16 @@ RULED_SETTINGS = {
 }
 
 
+# A ruled grid of at most FRAME_MAX_ROWS rows, FRAME_PROSE_SHARE of whose filled cells hold
+# FRAME_PROSE_WORDS words or more and one FRAME_LONG_WORDS or more, lays out the page (see
+# is_layout_frame); measured on IOM briefs: their panels hold 25-45 word metadata boxes and
+# 90-380 word summaries, while the gold recommendation tables keep short cells in most columns.
+FRAME_MAX_ROWS = 10
+FRAME_PROSE_WORDS = 25
+FRAME_PROSE_SHARE = 0.75
+FRAME_LONG_WORDS = 100
+
+
 @dataclass(frozen=True)
 class PageTable:
     """A table found on one page; bbox in pdfplumber coordinates (origin top-left)."""
@@ -107,6 +117,18 @@ def _framed_prose(rows: list[list[str]], heights: list[float], words: list[Word]
     single = sum(sum(bool(c) for c in r) == 1 for r in used) / len(used)
     thin = sum(h < 1.8 * text_h for h in heights) / len(heights)
     return single >= 0.6 and thin >= 0.6
+
+
+def is_layout_frame(rows: list[list[str]]) -> bool:
+    """Ruled boxes that lay out a page (a brief's summary and metadata panels), not a table:
+    a few rows whose filled cells are nearly all paragraphs, one of them long. A data table,
+    even one of long recommendations, has short cells beside the long ones (addressee,
+    priority, timing) and a header row of short labels."""
+    cells = [len(c.split()) for r in rows for c in r if c]
+    if len(rows) > FRAME_MAX_ROWS or len(cells) < 2 or max(cells) < FRAME_LONG_WORDS:
+        return False
+    prose = sum(n >= FRAME_PROSE_WORDS for n in cells)
+    return prose >= FRAME_PROSE_SHARE * len(cells)
 
 
 _Stream = tuple[dict[tuple[float, float], int], dict[tuple[float, float], int]]
@@ -209,6 +231,8 @@ def _ruled_tables(
         if ncols < 2 or filled < 2:
             continue  # a framed paragraph or an empty box, not a table
         if _framed_prose(rows, [r.bbox[3] - r.bbox[1] for r in t.rows], inside):
+            continue
+        if is_layout_frame(rows):
             continue
         if is_dash_list(rows):
             continue  # a dash list in a box (its lines read as items, not a table)
