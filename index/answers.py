@@ -148,6 +148,13 @@ def shape(
     members = [[s for s in g if s in stems] for g in groups] + [[s] for s in sorted(stems)]
     for group in members:
         fresh = [s for s in group if s not in group_of]
+        # an entry that shares a stem with an earlier one names the same concept
+        # ("évaluation" matches both "evaluation" and "évaluabilité"): it joins it
+        anchor = next((group_of[s] for s in group if s in group_of), None)
+        if anchor is not None:
+            for s in fresh:
+                group_of[s] = anchor
+            continue
         present = [idf[s] for s in fresh if s in idf]
         if not present:
             continue

@@ -187,3 +187,14 @@ def test_a_label_with_its_value_answers() -> None:
     # a question that asks for no number has no labels to find
     topical = shape("dialogue et budget", set(df), df, 100)
     assert score("Budget : USD 3 000 000.", topical)[3] == 0.0
+
+
+def test_entries_sharing_a_stem_are_one_concept() -> None:
+    # "évaluation" matches an entry for evaluation and one for evaluability: the rare
+    # translation must not become a concept of its own that no passage can hold
+    df = {"evalu": 50, "assessment": 20, "evaluability": 1, "ateli": 5}
+    groups = [frozenset({"evalu", "assessment"}), frozenset({"evalu", "evaluability"})]
+    q = shape("dates de l'atelier d'évaluation", set(df), df, 100, groups)
+    assert q.group_of["evaluability"] == q.group_of["evalu"]
+    assert len(q.group_weights) == 2
+    assert score("l'atelier d'évaluation s'est tenu les 4 et 5 juillet", q)[0] == 1.0
