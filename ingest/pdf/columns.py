@@ -81,16 +81,24 @@ def _gutter(rows: list[list[Word]], width: float, gap: float) -> float | None:
     return gx
 
 
+def split_row(row: list[Word], gx: float) -> tuple[list[Word], list[Word]] | None:
+    """A row's words left and right of `gx`, or None when a word straddles it (a full-width
+    row: a title, a heading across both columns)."""
+    if any(w["x0"] < gx < w["x1"] for w in row):
+        return None
+    return [w for w in row if w["x1"] <= gx], [w for w in row if w["x0"] >= gx]
+
+
 def _side_spans(
     rows: list[list[Word]], gx: float
 ) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
     """Per row not crossing `gx`: the span of its words left of it and right of it."""
     left, right = [], []
     for row in rows:
-        if any(w["x0"] < gx < w["x1"] for w in row):
+        sides = split_row(row, gx)
+        if sides is None:
             continue
-        lw = [w for w in row if w["x1"] <= gx]
-        rw = [w for w in row if w["x0"] >= gx]
+        lw, rw = sides
         if lw:
             left.append((lw[0]["x0"], max(w["x1"] for w in lw)))
         if rw:
@@ -130,8 +138,7 @@ def find_gutters(rows: Rows, width: float) -> list[tuple[Rows, float | None]]:
 def _cut_candidates(rows: Rows, width: float) -> list[int]:
     """Row indexes where a cut leaves both parts with a low-crossing x (best first), at
     either run gap `find_gutter` tries."""
-    shares = [_cut_shares(rows, width, gap) for gap in (18.0, _narrow_gap(rows))]
-    best = np.minimum(*shares) if len(shares) > 1 else shares[0]
+    best = np.minimum(_cut_shares(rows, width, 18.0), _cut_shares(rows, width, _narrow_gap(rows)))
     ks = [k for k in np.argsort(best, kind="stable") if best[k] <= 2 * MAX_CROSSING]
     return [int(k) + MIN_PART_ROWS for k in ks[:3]]
 

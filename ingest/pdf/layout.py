@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..vocab import DINGBAT_BULLETS, PDF_LINE_BULLETS, normalise_bullet
-from .columns import find_gutters
+from .columns import find_gutters, split_row
 
 Word = dict[str, Any]
 
@@ -119,13 +119,13 @@ def _column_lines(rows: list[list[Word]], page: int, gutter: float | None) -> li
     left: list[Line] = []
     right: list[Line] = []
     for row in rows:
-        if any(w["x0"] < gutter < w["x1"] for w in row):
+        sides = split_row(row, gutter)
+        if sides is None:
             out += left + right
             left, right = [], []
             out.append(make_line(row, page))
             continue
-        lw = [w for w in row if w["x1"] <= gutter]
-        rw = [w for w in row if w["x0"] >= gutter]
+        lw, rw = sides
         if lw:
             left.append(make_line(lw, page, 1))
         if rw:
