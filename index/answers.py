@@ -28,11 +28,21 @@ import math
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from .textnorm import STOPWORDS, Tokens, fold, word_stems
+import numpy as np
 
-QUANTITY, DATE, NAME = "quantity", "date", "name"
+from .passage_codes import (
+    COGNATE_PREFIX,
+    DATE,
+    KIND_CODES,
+    NAME,
+    QUANTITY,
+    CodedPassage,
+    coded,
+    context_words,
+    group_table,
+)
+from .textnorm import STOPWORDS, Tokens, fold
 
 
 def _each(words: str, value: str) -> dict[str, str]:
@@ -57,24 +67,12 @@ CUES: Mapping[str, str] = {
 _ASKING = frozenset(
     _each("how what when who whom which combien quand qui quel quelle quels quelles", "")
 )
-_MONTHS = set(
-    _each(
-        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
-        " january february march april may june july august september october november december"
-        " jan feb mar apr jun jul aug sep sept oct nov dec",
-        DATE,
-    )
-)
-_YEAR = re.compile(r"^(19|20)\d\d$")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 # a label is at most this many words before its colon; its value is read this far after it
 LABEL_WORDS = 6
 LABEL_VALUE_WORDS = 8
-# stems of at least this many letters that share them are taken for one word across
-# English and French (accents folded); shorter prefixes join unrelated words
-COGNATE_PREFIX = 6
 
 
 @dataclass(frozen=True)
@@ -86,23 +84,20 @@ class QueryShape:
     types: frozenset[str]
     exact: frozenset[str]  # folded tokens that must appear verbatim
     prefixes: Mapping[str, int] = field(default_factory=dict)  # cognate prefix → group
-    # passage stem → group, filled as passages are scored (the same words recur in each)
-    memo: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # stem id → group (index.passage_codes.group_table), made on first use and again when
+    # a passage holds a stem interned after it
+    _table: list[np.ndarray] = field(default_factory=list, compare=False, repr=False)
 
-    def group(self, stem: str) -> int:
-        """The concept group a passage stem belongs to (-1 = none)."""
-        found = self.group_of.get(stem)
-        if found is None:
-            found = -1
-            if len(stem) >= COGNATE_PREFIX:
-                found = self.prefixes.get(stem[:COGNATE_PREFIX], -1)
-        self.memo[stem] = found
-        return found
+    def groups(self, passage: CodedPassage) -> np.ndarray:
+        """The concept group of each of the passage's tokens (-1 = none)."""
+        if not self._table or passage.top >= len(self._table[0]):
+            self._table[:] = [group_table(dict(self.group_of), dict(self.prefixes))]
+        return self._table[0][passage.ids]
 
-    def groups(self, stems: list[str]) -> list[int]:
-        """The group of each stem, from the memo where it holds them."""
-        memo, group = self.memo, self.group
-        return [memo[s] if s in memo else group(s) for s in stems]
+    @property
+    def type_codes(self) -> list[int]:
+        """The answer-type codes (index.passage_codes.KIND_CODES) the question asks for."""
+        return [KIND_CODES[t] for t in self.types]
 
 
 def answer_types(query: str) -> frozenset[str]:
@@ -168,32 +163,11 @@ def shape(
     return QueryShape(group_of, tuple(weights), answer_types(query), exact_tokens(query), prefixes)
 
 
-@lru_cache(maxsize=100_000)
-def _folded(word: str) -> str:
-    return fold(word.lower())
-
-
-@lru_cache(maxsize=100_000)
-def _kind(word: str) -> str:
-    """The answer type a word can serve on its own ('' = none; names need their context)."""
-    tok = _folded(word)
-    if tok.isdigit():
-        return DATE if _YEAR.match(tok) else QUANTITY
-    if tok in _MONTHS:
-        return DATE
-    return NAME if word[0].isupper() and tok not in STOPWORDS else ""
-
-
-def _answers(tokens: Tokens, q: QueryShape, of_stem: list[int]) -> list[int]:
+def _answers(passage: CodedPassage, q: QueryShape, of_token: np.ndarray) -> list[int]:
     """Prefix counts of tokens that can answer the question (its own words excluded;
-    `of_stem` gives each token's query group, -1 for none)."""
-    counts = [0]
-    for i, (word, g) in enumerate(zip(tokens.words, of_stem, strict=True)):
-        kind = "" if g >= 0 else _kind(word)
-        if kind == NAME and i and tokens.gaps[i].strip()[-1:] in (".", ":"):
-            kind = ""  # a capital after a full stop starts a sentence, it names nothing
-        counts.append(counts[-1] + (kind in q.types))
-    return counts
+    `of_token` gives each token's query group, -1 for none)."""
+    answering = np.isin(passage.kinds, q.type_codes) & (of_token < 0)
+    return [0, *np.cumsum(answering).tolist()]
 
 
 def score(
@@ -208,11 +182,12 @@ def score(
     label: a "Label: value" pair whose label holds a query word and whose value the asked-for
     type (see `_labelled`).
     """
-    tokens = word_stems(text)
+    passage = coded(text)
+    tokens = passage.tokens
     exact = 0.0
     if q.exact:
-        present = set(map(_folded, tokens.words))
-        around = present | {_folded(t) for t in _TOKEN.findall(context)}
+        present = passage.words
+        around = present | context_words(context)
         exact = (sum(t in present for t in q.exact) + sum(t in around for t in q.exact)) / (
             2 * len(q.exact)
         )
@@ -220,9 +195,10 @@ def score(
     if not total:
         return 0.0, 0.0, exact, 0.0
     weights = q.group_weights
-    of_stem = q.groups(tokens.stems)
-    hits = [(i, g) for i, g in enumerate(of_stem) if g >= 0]
-    answers = _answers(tokens, q, of_stem) if q.types and hits else []
+    of_token = q.groups(passage)
+    at = np.flatnonzero(of_token >= 0)
+    hits = list(zip(at.tolist(), of_token[at].tolist(), strict=True))
+    answers = _answers(passage, q, of_token) if q.types and hits else []
     best_prox = best_ans = 0.0
     # a window [start - window/3, start + window) around each hit; both ends only move
     # forward, so the groups inside are counted as it slides (linear in the hits)

@@ -31,11 +31,23 @@ def generations(conn: sqlite3.Connection) -> tuple[object, ...]:
 class StampedLRU(Generic[V]):
     """Least-recently-used entries, each valid for the stamp it was stored with."""
 
-    def __init__(self, size: int, budget: int = 0, weigh: Callable[[V], int] | None = None) -> None:
+    def __init__(
+        self,
+        size: int,
+        budget: int = 0,
+        weigh: Callable[[V], int] | None = None,
+        *,
+        fixed: bool = False,
+    ) -> None:
         self.size = size  # 0 = store nothing
         self.budget = budget  # bytes; 0 = no byte bound
         self.weigh = weigh
+        # fixed: a value's weight never changes once stored, so it is weighed once and a
+        # running total kept (re-weighing 512 cached results cost 5 ms per search)
+        self.fixed = fixed
         self._entries: OrderedDict[Hashable, tuple[object, V]] = OrderedDict()
+        self._weights: dict[Hashable, int] = {}
+        self._held = 0
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, stamp: object = None) -> V | None:
@@ -55,16 +67,34 @@ class StampedLRU(Generic[V]):
         if self.size <= 0:
             return
         with self._lock:
+            self._forget(key)
             self._entries[key] = (stamp, value)
-            self._entries.move_to_end(key)
+            if self.fixed and self.weigh is not None:
+                self._weights[key] = self.weigh(value)
+                self._held += self._weights[key]
             while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+                self._drop_oldest()
             if self.budget and self.weigh is not None:
-                weigh = self.weigh
-                held = sum(weigh(v) for _, v in self._entries.values())
+                held = self._held if self.fixed else self._weigh_all()
                 while len(self._entries) > 1 and held > self.budget:
-                    _, (_, gone) = self._entries.popitem(last=False)
-                    held -= weigh(gone)
+                    held -= self._drop_oldest()
+
+    def _weigh_all(self) -> int:
+        assert self.weigh is not None
+        return sum(self.weigh(v) for _, v in self._entries.values())
+
+    def _forget(self, key: Hashable) -> None:
+        if self._entries.pop(key, None) is not None:
+            self._held -= self._weights.pop(key, 0)
+
+    def _drop_oldest(self) -> int:
+        """Drop the least recently used entry; its weight (0 when not weighed)."""
+        key, (_, gone) = self._entries.popitem(last=False)
+        weight = self._weights.pop(key, None)
+        if weight is not None:
+            self._held -= weight
+            return weight
+        return self.weigh(gone) if self.weigh is not None else 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -73,3 +103,5 @@ class StampedLRU(Generic[V]):
         """Forget every entry."""
         with self._lock:
             self._entries.clear()
+            self._weights.clear()
+            self._held = 0

@@ -13,10 +13,12 @@ import json
 import re
 import sqlite3
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
 from .answers import score, shape
 from .knobs import SearchKnobs
 from .term_stats import TermStats, chunk_total, frequencies
+from .textnorm import PASSAGE_TOKENS
 
 _TEXT_SQL = (
     "SELECT num, document_id, text, section_path FROM chunks"
@@ -102,10 +104,11 @@ def rerank(
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _shingles(text: str, n: int = 3) -> set[int]:
+@lru_cache(maxsize=PASSAGE_TOKENS)  # the same candidates return query after query
+def _shingles(text: str, n: int = 3) -> frozenset[int]:
     """Hashes of the text's runs of `n` lower-case words (cheap: no stemming)."""
     words = _WORD.findall(text.lower())
-    return {hash(tuple(words[i : i + n])) for i in range(max(1, len(words) - n + 1))}
+    return frozenset(hash(tuple(words[i : i + n])) for i in range(max(1, len(words) - n + 1)))
 
 
 def collapse(
@@ -122,7 +125,7 @@ def collapse(
     window = list(ranked[: 3 * need + 10])
     texts = _texts(conn, [n for n, _ in window], texts)
     kept: list[tuple[int, float]] = []
-    seen: list[tuple[int, str, set[int]]] = []
+    seen: list[tuple[int, str, frozenset[int]]] = []
     folded: dict[int, list[int]] = {}
     for num, s in window:
         doc, text, _ = texts.get(num, ("", "", ""))

@@ -61,7 +61,7 @@ class SearchIndex:
         # whole answers to recent searches, valid until the store changes (a user paging or
         # refining, many clients asking the same thing); hits are frozen, so shareable
         self.results: StampedLRU[tuple[Hit, ...]] = StampedLRU(
-            self.knobs.result_cache, RESULTS_BUDGET, _hits_bytes
+            self.knobs.result_cache, RESULTS_BUDGET, _hits_bytes, fixed=True
         )
         # query vectors by embedded text: the model never changes within a process
         self._query_vectors: StampedLRU[np.ndarray] = StampedLRU(QUERY_VECTORS)

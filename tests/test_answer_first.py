@@ -198,3 +198,22 @@ def test_entries_sharing_a_stem_are_one_concept() -> None:
     assert q.group_of["evaluability"] == q.group_of["evalu"]
     assert len(q.group_weights) == 2
     assert score("l'atelier d'évaluation s'est tenu les 4 et 5 juillet", q)[0] == 1.0
+
+
+def test_a_passage_coded_after_the_query_table_still_meets_its_cognates() -> None:
+    # stem ids are interned as passages are first read; a passage read after the query's
+    # table was made holds ids the table lacks, and must still find its cognates
+    df = {"kwarandolit": 3}
+    q = shape("evaluation of kwarandolite mining", set(df), df, 100)
+    assert score("kwarandolite mining", q)[0] == 1.0  # makes the table
+    assert score("les mines de kwarandolitique ferreuse", q)[0] == 1.0  # new stem, same prefix
+    assert score("une phrase sans rapport aucun", q)[0] == 0.0
+
+
+def test_answer_codes_skip_capitals_that_start_a_sentence() -> None:
+    df = {"evaluat": 3}
+    q = shape("who was the evaluator", set(df), df, 100)
+    # "Reports" opens a sentence after a full stop: no name, so no answer beside the evaluator
+    assert score("The evaluator was hired. Reports follow.", q)[1] == 0.0
+    assert score("The evaluator was hired, Reports follow.", q)[1] == 1.0
+    assert score("The evaluator was Awa Traoré.", q)[1] == 1.0

@@ -116,3 +116,17 @@ def test_the_lru_misses_on_another_stamp_and_keeps_nothing_at_size_zero() -> Non
     off: StampedLRU[int] = StampedLRU(0)
     off.put("k", None, 7)
     assert off.get("k") is None and len(off) == 0
+
+
+def test_an_lru_of_fixed_weights_keeps_a_running_total() -> None:
+    # weighed once at put (a cached search result never grows): the same evictions as an LRU
+    # that weighs every entry again, including when a key is stored a second time
+    fixed: StampedLRU[str] = StampedLRU(3, budget=10, weigh=len, fixed=True)
+    again: StampedLRU[str] = StampedLRU(3, budget=10, weigh=len)
+    for key, value in [("a", "aaa"), ("b", "bbb"), ("a", "a"), ("c", "cccccc"), ("d", "dd")]:
+        fixed.put(key, 1, value)
+        again.put(key, 1, value)
+        assert [k for k in "abcd" if fixed.get(k, 1)] == [k for k in "abcd" if again.get(k, 1)]
+    assert fixed._held == sum(len(v) for _, v in fixed._entries.values())
+    fixed.clear()
+    assert len(fixed) == 0 and fixed._held == 0
