@@ -84,6 +84,8 @@ class QueryShape:
     types: frozenset[str]
     exact: frozenset[str]  # folded tokens that must appear verbatim
     prefixes: Mapping[str, int] = field(default_factory=dict)  # cognate prefix → group
+    # acronym stem → the groups of the name it stands for (index.acronyms)
+    aliases: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     # stem id → group (index.passage_codes.group_table), made on first use and again when
     # a passage holds a stem interned after it
     _table: list[np.ndarray] = field(default_factory=list, compare=False, repr=False)
@@ -91,7 +93,8 @@ class QueryShape:
     def groups(self, passage: CodedPassage) -> np.ndarray:
         """The concept group of each of the passage's tokens (-1 = none)."""
         if not self._table or passage.top >= len(self._table[0]):
-            self._table[:] = [group_table(dict(self.group_of), dict(self.prefixes))]
+            first = {a: groups[0] for a, groups in self.aliases.items()}
+            self._table[:] = [group_table({**first, **self.group_of}, dict(self.prefixes))]
         return self._table[0][passage.ids]
 
     @property
@@ -130,12 +133,14 @@ def shape(
     df: Mapping[str, int],
     total: int,
     groups: Sequence[Collection[str]] = (),
+    aliases: Mapping[str, Collection[str]] | None = None,
 ) -> QueryShape:
     """The query's shape; `df` gives each stem's document frequency among `total` chunks.
 
     `groups` are stems that stand for one concept (a glossary entry's variants); every
     other stem is a group of its own. Stems absent from the corpus carry no weight, and a
-    group none of whose stems occurs is dropped.
+    group none of whose stems occurs is dropped. `aliases` maps an acronym's stem to the
+    stems of the name it stands for: the acronym in a passage counts as the whole name.
     """
     idf = {s: math.log(1 + (total + 1) / (df.get(s, 0) + 1)) for s in stems if df.get(s)}
     group_of: dict[str, int] = {}
@@ -160,7 +165,13 @@ def shape(
     for stem, g in group_of.items():
         if len(stem) >= COGNATE_PREFIX and stem.isalpha():
             prefixes.setdefault(stem[:COGNATE_PREFIX], g)
-    return QueryShape(group_of, tuple(weights), answer_types(query), exact_tokens(query), prefixes)
+    named = {}
+    for acronym, name in (aliases or {}).items():
+        of_name = tuple(sorted({group_of[s] for s in name if s in group_of}))
+        if of_name and acronym not in group_of:
+            named[acronym] = of_name
+    types, exact = answer_types(query), exact_tokens(query)
+    return QueryShape(group_of, tuple(weights), types, exact, prefixes, named)
 
 
 def _answers(passage: CodedPassage, q: QueryShape, of_token: np.ndarray) -> list[int]:
@@ -198,6 +209,10 @@ def score(
     of_token = q.groups(passage)
     at = np.flatnonzero(of_token >= 0)
     hits = list(zip(at.tolist(), of_token[at].tolist(), strict=True))
+    if q.aliases:  # an acronym holds every other word of its name at the same place
+        stems = tokens.stems
+        extra = [(i, g) for i, _ in hits for g in q.aliases.get(stems[i], ())[1:]]
+        hits = sorted(hits + extra) if extra else hits
     answers = _answers(passage, q, of_token) if q.types and hits else []
     best_prox = best_ans = 0.0
     # a window [start - window/3, start + window) around each hit; both ends only move

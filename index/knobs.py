@@ -93,6 +93,13 @@ class SearchKnobs(BaseModel):
         description="bonus for a 'Label: value' pair whose label holds a query word and whose "
         "value the asked-for number, date or name ('Budget : USD 3 000 000')",
     )
+    contents_penalty: float = Field(
+        1.0,
+        ge=0.0,
+        le=5.0,
+        description="taken off a passage that reads as a table of contents or list of figures "
+        "(titles with dot leaders and page numbers): it names the topics, never the answer",
+    )
     exact_boost: float = Field(
         0.6,
         ge=0.0,

@@ -37,6 +37,9 @@ _MONTHS = _words(
 )
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# a contents line: a title, a leader of dots or underscores, a page number
+_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\b|_{4,}\s*\d{1,4}\b|…{2,}\s*\d{1,4}\b")
+CONTENTS_LINES = 3  # leaders a passage holds to read as a table of contents
 
 
 @lru_cache(maxsize=100_000)
@@ -88,6 +91,7 @@ class CodedPassage:
     kinds: np.ndarray  # int8 answer-type code per token (KIND_CODES, 0 = none)
     words: frozenset[str]  # folded words, for exact-token matches
     top: int  # the largest stem id (-1 for no words)
+    contents: bool = False  # reads as a table of contents / list of figures (dot leaders)
 
 
 @lru_cache(maxsize=PASSAGE_TOKENS)
@@ -105,7 +109,8 @@ def coded(text: str) -> CodedPassage:
     ids.setflags(write=False)
     kinds.setflags(write=False)
     top = int(ids.max()) if len(ids) else -1
-    return CodedPassage(tokens, ids, kinds, frozenset(map(folded, tokens.words)), top)
+    contents = len(_LEADER.findall(text, 0, 20_000)) >= CONTENTS_LINES
+    return CodedPassage(tokens, ids, kinds, frozenset(map(folded, tokens.words)), top, contents)
 
 
 @lru_cache(maxsize=4096)

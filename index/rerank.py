@@ -15,8 +15,11 @@ import sqlite3
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 
+from .acronyms import name_acronyms
 from .answers import score, shape
+from .glossary import Expansion
 from .knobs import SearchKnobs
+from .passage_codes import coded
 from .term_stats import TermStats, chunk_total, frequencies
 from .textnorm import PASSAGE_TOKENS
 
@@ -68,17 +71,21 @@ def rerank(
     knobs: SearchKnobs,
     texts: Texts | None = None,
     stats: TermStats | None = None,
-    groups: Sequence[Collection[str]] = (),
+    expansion: Expansion | None = None,
 ) -> list[tuple[int, float]]:
     """The top `knobs.rerank_depth` candidates rescored answer-first; the rest follow as is.
 
-    `texts` caches the candidates' rows for `collapse`; `stats` the term counts; `groups`
-    the glossary's concept groups of the query (`Expansion.groups`)."""
+    `texts` caches the candidates' rows for `collapse`; `stats` the term counts;
+    `expansion` the query's glossary expansion (its concept groups)."""
     head, tail = ranked[: knobs.rerank_depth], ranked[knobs.rerank_depth :]
     if len(head) < 2:
         return ranked
-    df, total = _document_frequencies(conn, stems, stats)
-    q = shape(query, stems, df, total, groups)
+    # a name's acronym counts when the store holds it (index.acronyms)
+    acronyms = name_acronyms(query)
+    df, total = _document_frequencies(conn, {*stems, *acronyms}, stats)
+    known = {a: name for a, name in acronyms.items() if df.get(a)}
+    groups = expansion.groups if expansion else ()
+    q = shape(query, stems, df, total, groups, known)
     texts = _texts(conn, [n for n, _ in head], texts)
     docs = sorted({d for d, _, _ in texts.values()})
     titles = dict(
@@ -93,8 +100,14 @@ def rerank(
     for num, fused in head:
         base = (fused - lo) / (hi - lo) if hi > lo else 1.0
         doc, text, section = texts.get(num, ("", "", ""))
-        signals = score(f"{section}\n{text}" if section else text, q, titles.get(doc, ""))
-        out.append((num, combine(base, signals, knobs)))
+        full = f"{section}\n{text}" if section else text
+        if coded(full).contents:
+            # a contents list names every topic and answers none: its page numbers are not
+            # the figures asked for, and its titles hold all the query's words
+            value = base - knobs.contents_penalty
+        else:
+            value = combine(base, score(full, q, titles.get(doc, "")), knobs)
+        out.append((num, value))
     out.sort(key=lambda x: -x[1])
     floor = out[-1][1] if out else 0.0
     # the tail keeps its order below the reranked head

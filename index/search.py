@@ -145,9 +145,8 @@ class Searcher:
         stems = set(terms(query)) | {t for p in phrases for t in p}
         texts: Texts = {}
         if knobs.rerank_depth:
-            groups = expansion.groups if expansion else ()
             stats = self.index.term_stats
-            ranked = rerank(self.conn, ranked, query, stems, knobs, texts, stats, groups)
+            ranked = rerank(self.conn, ranked, query, stems, knobs, texts, stats, expansion)
         folded: dict[int, list[int]] = {}
         if knobs.collapse:
             overlap = knobs.collapse_overlap

@@ -217,3 +217,35 @@ def test_answer_codes_skip_capitals_that_start_a_sentence() -> None:
     assert score("The evaluator was hired. Reports follow.", q)[1] == 0.0
     assert score("The evaluator was hired, Reports follow.", q)[1] == 1.0
     assert score("The evaluator was Awa Traoré.", q)[1] == 1.0
+
+
+CONTENTS = (
+    "Table des matières 1. Budget du projet ........ 4 2. Budget des activités de médiation"
+    " ........ 7 3. Budget de la formation des juges ........ 9 4. Annexes ____ 12"
+)
+
+
+def test_a_table_of_contents_is_read_as_one() -> None:
+    from index.passage_codes import coded
+
+    assert coded(CONTENTS).contents
+    # an ellipsis or two leaders, and figures in a table row, are not a contents list
+    assert not coded("Le budget ... a été revu. Voir p. 4. Coût total .... 12 000 USD").contents
+    assert not coded("Juges formés | 40 | 35 | 2022 | 2023 | 87,5 %").contents
+
+
+def test_a_table_of_contents_never_outranks_the_answer(tmp_path: Path) -> None:
+    doc = make_doc(
+        ILO,
+        "ilo.pdf",
+        [
+            (("Table des matières",), CONTENTS, 1),
+            (("Budget",), "Le budget de la médiation est de 40 000 USD.", 7),
+        ],
+    )
+    for penalty, first in ((1.0, 7), (0.0, 1)):
+        knobs = SearchKnobs(contents_penalty=penalty, collapse=False)
+        hits = _store(tmp_path / str(penalty), doc, knobs).search(
+            SearchRequest("budget des activités de médiation", mode="lexical")
+        )
+        assert hits[0].pages[0] == first

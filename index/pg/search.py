@@ -100,8 +100,7 @@ class PgSearcher(Searcher):
             ranked = lists[0] if len(lists) == 1 else self._fuse(lists)
             scratch.load(self.pg, [n for n, _ in ranked])
             if knobs.rerank_depth:
-                groups = expansion.groups if expansion else ()
-                ranked = rerank(scratch.conn, ranked, query, stems, knobs, groups=groups)
+                ranked = rerank(scratch.conn, ranked, query, stems, knobs, expansion=expansion)
             folded: dict[int, list[int]] = {}
             if knobs.collapse:
                 ranked, folded = collapse(scratch.conn, ranked, offset + k, knobs.collapse_overlap)
