@@ -87,7 +87,7 @@ class CodedPassage:
     """A passage's tokens, stem ids and answer-type codes (one per token), folded words."""
 
     tokens: Tokens
-    ids: np.ndarray  # int64 stem id per token
+    ids: np.ndarray  # int32 stem id per token
     kinds: np.ndarray  # int8 answer-type code per token (KIND_CODES, 0 = none)
     words: frozenset[str]  # folded words, for exact-token matches
     top: int  # the largest stem id (-1 for no words)
@@ -98,7 +98,7 @@ class CodedPassage:
 def coded(text: str) -> CodedPassage:
     """The coded form of a passage (cached by text; shared, so read-only)."""
     tokens = word_stems(text)
-    ids = np.fromiter(map(STEMS.id_of, tokens.stems), dtype=np.int64, count=len(tokens.stems))
+    ids = np.fromiter(map(STEMS.id_of, tokens.stems), dtype=np.int32, count=len(tokens.stems))
     kinds = np.zeros(len(tokens.words), dtype=np.int8)
     for i, word in enumerate(tokens.words):
         kind = kind_of(word)
@@ -125,9 +125,9 @@ def group_table(group_of: dict[str, int], prefixes: dict[str, int]) -> np.ndarra
     A stem of the query maps to its group; any other stem of `COGNATE_PREFIX` letters or more
     maps to the group whose cognate prefix it starts with."""
     size = len(STEMS.ids)
-    table = np.full(size, -1, dtype=np.int64)
+    table = np.full(size, -1, dtype=np.int32)
     for prefix, g in prefixes.items():
-        ids = np.array(STEMS.by_prefix.get(prefix, ()), dtype=np.int64)
+        ids = np.array(STEMS.by_prefix.get(prefix, ()), dtype=np.int32)
         table[ids[ids < size]] = g  # a stem interned meanwhile waits for the next table
     for stem, g in group_of.items():
         found = STEMS.ids.get(stem)

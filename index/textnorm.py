@@ -24,7 +24,6 @@ __all__ = [
     "normalise",
     "stem",
     "terms",
-    "word_spans",
     "word_stems",
     "words",
 ]
@@ -79,20 +78,15 @@ def normalise(text: str) -> str:
     return " ".join(terms(text))
 
 
-def word_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, stem) for each word of `text`, used to highlight matches in snippets."""
-    return [(m.start(), m.end(), _stem_of(m.group())) for m in _WORD.finditer(text)]
-
-
 @lru_cache(maxsize=200_000)
 def _stem_of(word: str) -> str:
-    """The stem of a word as printed (both tokenisers below go through this one cache)."""
+    """The stem of a word as printed (cached: the same words recur in every passage)."""
     return stem(word.lower())
 
 
 class Tokens(NamedTuple):
-    """A text's words as printed, their stems (as `word_spans` gives them) and the text
-    around them: `gaps[i]` precedes `words[i]` (one more gap than words)."""
+    """A text's words as printed, their stems and the text around them: `gaps[i]` precedes
+    `words[i]` (one more gap than words), so offsets follow from the lengths."""
 
     words: tuple[str, ...]
     stems: tuple[str, ...]
@@ -115,7 +109,7 @@ def word_stems(text: str) -> Tokens:
     """The words of `text` with their stems, tokenised and stemmed in C-level loops (cached
     by text: the result is shared, hence tuples).
 
-    What `word_spans` gives, without building a tuple per word: reranking scores 40
-    candidate passages per search and needs positions only as word indexes."""
+    Reranking, snippets and near-duplicate checks read the same candidates; positions are
+    word indexes, and `Tokens.offset` gives a word's place in the text when needed."""
     found = _WORD.findall(text)
     return Tokens(tuple(found), tuple(map(_stem_of, found)), tuple(_WORD.split(text)))
