@@ -66,4 +66,6 @@ def test_workers_outlive_a_batch(tmp_path: Path) -> None:
         second = {o.result for o in pool.map(paths[2:])}
     finally:
         pool.close()
-    assert len(first) == 2 and first == second
+    # no new process in the second batch; one worker may take both of its files when
+    # the first one it gets is done before the second is handed out
+    assert len(first) == 2 and second and second <= first
