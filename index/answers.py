@@ -25,7 +25,6 @@ glossary lists.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -42,7 +41,7 @@ from .passage_codes import (
     context_words,
     group_table,
 )
-from .textnorm import STOPWORDS, Tokens, fold
+from .textnorm import STOPWORDS, WORD, Tokens, fold
 
 
 def _each(words: str, value: str) -> dict[str, str]:
@@ -67,7 +66,6 @@ CUES: Mapping[str, str] = {
 _ASKING = frozenset(
     _each("how what when who whom which combien quand qui quel quelle quels quelles", "")
 )
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 # a label is at most this many words before its colon; its value is read this far after it
@@ -94,7 +92,7 @@ class QueryShape:
         """The concept group of each of the passage's tokens (-1 = none)."""
         if not self._table or passage.top >= len(self._table[0]):
             first = {a: groups[0] for a, groups in self.aliases.items()}
-            self._table[:] = [group_table({**first, **self.group_of}, dict(self.prefixes))]
+            self._table[:] = [group_table({**first, **self.group_of}, self.prefixes)]
         return self._table[0][passage.ids]
 
     @property
@@ -110,7 +108,7 @@ def answer_types(query: str) -> frozenset[str]:
     that heads it ("budget total du plan…", "date of the first transfer…"), so a topical
     query that merely mentions a budget ("augmenter le budget des activités") asks for none.
     """
-    words = [fold(t) for t in _TOKEN.findall(query.lower())]
+    words = [fold(t) for t in WORD.findall(query.lower())]
     asking = "?" in query or any(w in _ASKING for w in words)
     return frozenset(CUES[w] for w in (words if asking else words[:2]) if w in CUES)
 
@@ -118,7 +116,7 @@ def answer_types(query: str) -> frozenset[str]:
 def exact_tokens(query: str) -> frozenset[str]:
     """Numbers, acronyms and capitalised names of a query (folded), minus its first word."""
     out = set()
-    for i, tok in enumerate(_TOKEN.findall(query)):
+    for i, tok in enumerate(WORD.findall(query)):
         folded = fold(tok.lower())
         if folded in STOPWORDS or folded in CUES:
             continue

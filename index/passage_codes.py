@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from .textnorm import PASSAGE_TOKENS, STOPWORDS, Tokens, fold, word_stems
+from .textnorm import PASSAGE_TOKENS, STOPWORDS, WORD, Tokens, fold, word_stems
 
 QUANTITY, DATE, NAME = "quantity", "date", "name"
 KIND_CODES = {QUANTITY: 1, DATE: 2, NAME: 3}  # 0 = a token that answers nothing
@@ -36,7 +37,6 @@ _MONTHS = _words(
     " jan feb mar apr jun jul aug sep sept oct nov dec"
 )
 _YEAR = re.compile(r"^(19|20)\d\d$")
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # a contents line: a title, a leader of dots or underscores, a page number
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\b|_{4,}\s*\d{1,4}\b|…{2,}\s*\d{1,4}\b")
 CONTENTS_LINES = 3  # leaders a passage holds to read as a table of contents
@@ -116,10 +116,10 @@ def coded(text: str) -> CodedPassage:
 @lru_cache(maxsize=4096)
 def context_words(context: str) -> frozenset[str]:
     """Folded words of a passage's context (its document's title and file name)."""
-    return frozenset(folded(t) for t in _TOKEN.findall(context))
+    return frozenset(folded(t) for t in WORD.findall(context))
 
 
-def group_table(group_of: dict[str, int], prefixes: dict[str, int]) -> np.ndarray:
+def group_table(group_of: Mapping[str, int], prefixes: Mapping[str, int]) -> np.ndarray:
     """Stem id → the query's concept group (-1 = none) for every stem interned so far.
 
     A stem of the query maps to its group; any other stem of `COGNATE_PREFIX` letters or more

@@ -10,7 +10,6 @@ printed in the executive summary and in the body), so one hit cites every place.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Collection, Sequence
 from functools import lru_cache
@@ -21,7 +20,7 @@ from .glossary import Expansion
 from .knobs import SearchKnobs
 from .passage_codes import coded
 from .term_stats import TermStats, chunk_total, frequencies
-from .textnorm import PASSAGE_TOKENS
+from .textnorm import PASSAGE_TOKENS, WORD
 
 _TEXT_SQL = (
     "SELECT num, document_id, text, section_path FROM chunks"
@@ -114,13 +113,10 @@ def rerank(
     return out + [(n, min(floor, 0.0) - 1.0 - i * 1e-6) for i, (n, _) in enumerate(tail)]
 
 
-_WORD = re.compile(r"[^\W_]+")
-
-
 @lru_cache(maxsize=PASSAGE_TOKENS)  # the same candidates return query after query
 def _shingles(text: str, n: int = 3) -> frozenset[int]:
     """Hashes of the text's runs of `n` lower-case words (cheap: no stemming)."""
-    words = _WORD.findall(text.lower())
+    words = WORD.findall(text.lower())
     return frozenset(hash(tuple(words[i : i + n])) for i in range(max(1, len(words) - n + 1)))
 
 

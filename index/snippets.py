@@ -31,9 +31,8 @@ def snippet(text: str, stems: Collection[str], width: int = 32) -> tuple[str, tu
     end = min(len(stems_of), start + width)
     # character offsets of the window's words, from the first one on
     words, gaps = tokens.words, tokens.gaps
-    a = lo = tokens.offset(start)
+    pos = a = tokens.offset(start)
     out: list[str] = ["…" if start > 0 else ""]
-    pos = lo
     matched: list[str] = []
     for i in range(start, end):
         if i > start:

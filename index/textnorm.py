@@ -19,6 +19,7 @@ from ingest.vocab import STOPWORDS, fold
 
 __all__ = [
     "STOPWORDS",
+    "WORD",
     "Tokens",
     "fold",
     "normalise",
@@ -28,7 +29,8 @@ __all__ = [
     "words",
 ]
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# a word: a run of letters and digits; every tokeniser of the search side uses this one
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # French elided articles and pronouns glued by an apostrophe: l'OIT, d'esclavage, qu'il
 _ELISION = {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"}
 
@@ -47,7 +49,7 @@ def _stemmer() -> snowballstemmer.stemmer:
 def words(text: str) -> list[str]:
     """Lower-cased word tokens in order, elisions split off and dropped (keeps accents)."""
     out: list[str] = []
-    for match in _WORD.finditer(text.lower()):
+    for match in WORD.finditer(text.lower()):
         word = match.group()
         if word in _ELISION and match.end() < len(text) and text[match.end()] in "'’`":
             continue
@@ -111,5 +113,5 @@ def word_stems(text: str) -> Tokens:
 
     Reranking, snippets and near-duplicate checks read the same candidates; positions are
     word indexes, and `Tokens.offset` gives a word's place in the text when needed."""
-    found = _WORD.findall(text)
-    return Tokens(tuple(found), tuple(map(_stem_of, found)), tuple(_WORD.split(text)))
+    found = WORD.findall(text)
+    return Tokens(tuple(found), tuple(map(_stem_of, found)), tuple(WORD.split(text)))
