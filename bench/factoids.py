@@ -3,7 +3,8 @@
 Run: .venv/bin/python bench/factoids.py [--encoder auto|onnx|torch] [--show]
 
 Ingests corpus/*.pdf and the ../shared/reports-iom PDFs that tests/gold/factoids.json needs
-into a temp store, runs every factoid query in the default hybrid mode (glossary on) and
+into one store per configuration (/tmp/evalkb-bench-factoids/store-<name>, replaced by the
+next run), runs every factoid query in the default hybrid mode (glossary on) and
 prints MRR@10, hit@1 and hit@10 per language for today's ranking (the answer-first knobs
 off: `BASELINE`) beside the default knobs, in one run. Queries are split by a stable hash
 of their id into a dev half and a held-out half; tune on dev only.
@@ -21,6 +22,7 @@ import argparse
 import hashlib
 import json
 import pickle
+import shutil
 import sys
 import tempfile
 import time
@@ -116,9 +118,13 @@ class CachedEmbedder:
         return np.stack([self.cache[t] for t in texts]) if texts else np.zeros((0, self.dim))
 
 
-def build(docs: Sequence[Parsed], embedder: CachedEmbedder, chunking: ChunkKnobs) -> Path:
-    """A store of `docs` chunked with `chunking`, in a new temp home."""
-    home = Path(tempfile.mkdtemp(prefix="evalkb-factoids-"))
+def build(
+    docs: Sequence[Parsed], embedder: CachedEmbedder, chunking: ChunkKnobs, name: str
+) -> Path:
+    """A store of `docs` chunked with `chunking`, in `<cache>/store-<name>` (replaced on every
+    run, kept after it for a look at the hits)."""
+    home = VECTOR_CACHE / f"store-{name}"
+    shutil.rmtree(home, ignore_errors=True)
     conn = store.connect(home)
     index = SearchIndex(home, embedder, chunking=chunking)
     for parsed in docs:
@@ -202,7 +208,7 @@ def main() -> None:
     }
     runs = {}
     for name, (knobs, chunking) in configs.items():
-        home = build(docs, embedder, chunking)
+        home = build(docs, embedder, chunking, name)
         index = SearchIndex(home, embedder, knobs=knobs, chunking=chunking)
         searcher = index.searcher(store.connect(home))
         if args.show:

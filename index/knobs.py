@@ -98,7 +98,8 @@ class SearchKnobs(BaseModel):
         ge=0.0,
         le=5.0,
         description="taken off a passage that reads as a table of contents or list of figures "
-        "(titles with dot leaders and page numbers): it names the topics, never the answer",
+        "(titles with dot leaders and page numbers) or as a reference list (citations): it "
+        "names the topics, never the answer",
     )
     exact_boost: float = Field(
         0.6,

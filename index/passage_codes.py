@@ -40,6 +40,13 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 # a contents line: a title, a leader of dots or underscores, a page number
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\b|_{4,}\s*\d{1,4}\b|…{2,}\s*\d{1,4}\b")
 CONTENTS_LINES = 3  # leaders a passage holds to read as a table of contents
+# a reference entry: "Author (2022b).", "Author, 2008, Title", a web address or a DOI
+_REFERENCE = re.compile(
+    r"\((?:19|20)\d\d[a-z]?\)[.,:]|,\s(?:19|20)\d\d[a-z]?(?:[,.]\s|\.?$)|(?:https?://|\bwww\.)\S+|\bdoi\b",
+    re.I | re.M,
+)
+REFERENCE_ENTRIES = 3  # entries a passage holds to read as a reference list…
+REFERENCE_DENSITY = 0.05  # …and at least this many per word (one every 20 words)
 
 
 @lru_cache(maxsize=100_000)
@@ -91,7 +98,9 @@ class CodedPassage:
     kinds: np.ndarray  # int8 answer-type code per token (KIND_CODES, 0 = none)
     words: frozenset[str]  # folded words, for exact-token matches
     top: int  # the largest stem id (-1 for no words)
-    contents: bool = False  # reads as a table of contents / list of figures (dot leaders)
+    # a list that points to answers and states none: a table of contents or of figures (dot
+    # leaders), or a reference list (citations)
+    listing: bool = False
 
 
 @lru_cache(maxsize=PASSAGE_TOKENS)
@@ -109,8 +118,11 @@ def coded(text: str) -> CodedPassage:
     ids.setflags(write=False)
     kinds.setflags(write=False)
     top = int(ids.max()) if len(ids) else -1
-    contents = len(_LEADER.findall(text, 0, 20_000)) >= CONTENTS_LINES
-    return CodedPassage(tokens, ids, kinds, frozenset(map(folded, tokens.words)), top, contents)
+    listing = len(_LEADER.findall(text, 0, 20_000)) >= CONTENTS_LINES
+    if not listing:
+        entries = len(_REFERENCE.findall(text, 0, 20_000))
+        listing = entries >= REFERENCE_ENTRIES and entries >= REFERENCE_DENSITY * len(ids)
+    return CodedPassage(tokens, ids, kinds, frozenset(map(folded, tokens.words)), top, listing)
 
 
 @lru_cache(maxsize=4096)

@@ -100,9 +100,10 @@ def rerank(
         base = (fused - lo) / (hi - lo) if hi > lo else 1.0
         doc, text, section = texts.get(num, ("", "", ""))
         full = f"{section}\n{text}" if section else text
-        if coded(full).contents:
-            # a contents list names every topic and answers none: its page numbers are not
-            # the figures asked for, and its titles hold all the query's words
+        if coded(full).listing:
+            # a contents or reference list names every topic and answers none: its page
+            # numbers and years are not the figures or dates asked for, and its titles hold
+            # all the query's words
             value = base - knobs.contents_penalty
         else:
             value = combine(base, score(full, q, titles.get(doc, "")), knobs)

@@ -228,10 +228,10 @@ CONTENTS = (
 def test_a_table_of_contents_is_read_as_one() -> None:
     from index.passage_codes import coded
 
-    assert coded(CONTENTS).contents
+    assert coded(CONTENTS).listing
     # an ellipsis or two leaders, and figures in a table row, are not a contents list
-    assert not coded("Le budget ... a été revu. Voir p. 4. Coût total .... 12 000 USD").contents
-    assert not coded("Juges formés | 40 | 35 | 2022 | 2023 | 87,5 %").contents
+    assert not coded("Le budget ... a été revu. Voir p. 4. Coût total .... 12 000 USD").listing
+    assert not coded("Juges formés | 40 | 35 | 2022 | 2023 | 87,5 %").listing
 
 
 def test_a_table_of_contents_never_outranks_the_answer(tmp_path: Path) -> None:
@@ -247,5 +247,46 @@ def test_a_table_of_contents_never_outranks_the_answer(tmp_path: Path) -> None:
         knobs = SearchKnobs(contents_penalty=penalty, collapse=False)
         hits = _store(tmp_path / str(penalty), doc, knobs).search(
             SearchRequest("budget des activités de médiation", mode="lexical")
+        )
+        assert hits[0].pages[0] == first
+
+
+REFERENCES = (
+    "References IOM (2019b). Guidance on referral mechanisms. Geneva. IOM (2021). Policy on"
+    " return and reintegration. Itad (2021). Methodological report, available at"
+    " https://www.itad.com/report.pdf. UNHCR (2020b). Operational guidance on accountability."
+    " Jonsson, 2008, Migration aspirations and immobility in a village."
+)
+
+
+def test_a_reference_list_is_read_as_a_listing() -> None:
+    from index.passage_codes import coded
+
+    assert coded(REFERENCES).listing
+    # findings that cite a source or two, or that name years, are not a reference list
+    cited = (
+        "The programme was aligned with the regional strategy (IOM, 2021) and with the Global"
+        " Compact for Migration (2018). In 2020, 2021 and 2022 the budget grew from 2 to 5"
+        " million USD, as the donor report (2022) shows; see https://www.iom.int for details"
+        " on each of the partners, the activities and the survey of the 214 respondents."
+    )
+    assert not coded(cited).listing
+
+
+def test_a_reference_list_never_outranks_the_answer(tmp_path: Path) -> None:
+    doc = make_doc(
+        ILO,
+        "iom.pdf",
+        [
+            (("Survey",), "In all, 214 staff took the survey.", 12),
+            (("References",), REFERENCES.replace("ce on", "ce on the online survey on"), 94),
+        ],
+    )
+    for penalty, first in ((1.0, 12), (0.0, 94)):
+        knobs = SearchKnobs(contents_penalty=penalty, collapse=False)
+        hits = _store(tmp_path / str(penalty), doc, knobs).search(
+            SearchRequest(
+                "how many answers did the online survey on accountability receive", mode="lexical"
+            )
         )
         assert hits[0].pages[0] == first
