@@ -129,6 +129,9 @@ class KnowledgeBase:
             if on_done:
                 on_done(outcome)
         options = self.read_options(password, ocr)
+        # largest first: a big file started last would keep one worker busy while the others
+        # idle (a file's size is a fair guess of its parse time)
+        todo.sort(key=_size, reverse=True)
         for parsed in self.parser_pool(jobs).map(todo, options):
             outcome = self.store_outcome(parsed)
             outcomes.append(outcome)
@@ -306,3 +309,10 @@ class KnowledgeBase:
                 self._pool.close()
                 self._pool = None
         self.conn.close()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since it was hashed: its read fails with a clear reason
+        return 0

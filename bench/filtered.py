@@ -1,6 +1,6 @@
 """Filtered hybrid search on a large SQLite store: p50/p95 for every filter the API offers.
 
-Run: .venv/bin/python bench/filtered.py [--source data] [--chunks 200000] [--store DIR]
+Run: .venv/bin/python bench/filtered.py [--source data] [--chunks 200000] [--store DIR] [--parity]
 
 The chunks of an existing store (`--source`, e.g. the `make run` store of corpus/, built with
 the default model) are re-sampled into `--chunks` synthetic rows (sentences of the real
@@ -163,6 +163,28 @@ def measure(
     return sorted(times)
 
 
+def post_filter_parity(searcher: Searcher, queries: list[str], vectors: np.ndarray) -> None:
+    """Hits of every filter, query and mode through the filter's set (post_filter=0) and as
+    searched by default (the unfiltered ranking tested first, `index.post_filter`): they
+    must be the same lists."""
+    index = searcher.index
+    default = index.knobs
+    same = total = 0
+    for f in FILTERS.values():
+        for mode in ("lexical", "dense", "hybrid"):
+            for query, qv in zip(queries, vectors, strict=True):
+                found = []
+                for knobs in (default.model_copy(update={"post_filter": 0}), default):
+                    index.knobs = knobs
+                    index.filter_sets.clear()
+                    request = SearchRequest(query, f, mode=mode)  # type: ignore[arg-type]
+                    found.append([(h.id, round(h.score, 4)) for h in searcher.search(request, qv)])
+                same += found[0] == found[1]
+                total += 1
+    index.knobs = default
+    print(f"post-filter parity: {same}/{total} hit lists identical to the filter-set path")
+
+
 def p50_p95(times: list[float]) -> str:
     return f"{statistics.median(times):8.1f}{times[int(0.95 * len(times))]:8.1f}"
 
@@ -172,6 +194,9 @@ def main() -> None:
     ap.add_argument("--source", type=Path, default=ROOT / "data")
     ap.add_argument("--chunks", type=int, default=200_000)
     ap.add_argument("--store", type=Path)
+    ap.add_argument(
+        "--parity", action="store_true", help="also compare post-filtered hits with the set path"
+    )
     args = ap.parse_args()
     home = args.store or Path(f"/tmp/evalkb-filtered-{args.chunks}")
     embedder = default_embedder(Settings())
@@ -191,6 +216,8 @@ def main() -> None:
     vectors = np.stack([index.embed_query(q) for q in queries])
     embed_ms = 1000 * (time.perf_counter() - t) / len(queries)
     print(f"query embedding: {embed_ms:.1f} ms mean (not in the figures below)")
+    if args.parity:
+        post_filter_parity(searcher, queries, vectors)
     header = f"{'filter':<16}{'p50':>8}{'p95':>8}{'cold p50':>10}{'p95':>8}{'hits':>8}"
     print(f"{header}   (ms, hybrid, {2 * len(queries)} queries)")
     for name, f in FILTERS.items():

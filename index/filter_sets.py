@@ -45,6 +45,12 @@ class FilterSets:
     def __init__(self, size: int = 32, budget: int = 64 << 20) -> None:
         self._sets: StampedLRU[FilterSet] = StampedLRU(size, budget, lambda s: s.nbytes)
 
+    def cached(
+        self, conn: sqlite3.Connection, where: str, args: Sequence[object]
+    ) -> FilterSet | None:
+        """The set `where` allows when it is cached and still valid, else None."""
+        return self._sets.get((where, tuple(args)), generations(conn))
+
     def allowed(self, conn: sqlite3.Connection, where: str, args: Sequence[object]) -> FilterSet:
         """The chunks `where` (over `chunks AS c`) allows, from the cache when still valid."""
         key = (where, tuple(args))

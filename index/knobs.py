@@ -35,6 +35,14 @@ class SearchKnobs(BaseModel):
         le=1_000_000,
         description="filtered sets up to this size are scored exactly, without FAISS",
     )
+    post_filter: int = Field(
+        8,
+        ge=0,
+        le=100,
+        description="a filter whose chunk set is not cached yet is first tested on the "
+        "unfiltered ranking, read 2 / (its share of the chunks) times deeper when that is at "
+        "most this many times (enough allowed rows: no set is computed); 0 = always the set",
+    )
     flat_limit: int = Field(
         50_000,
         ge=1,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Protocol
 
 import numpy as np
@@ -33,6 +34,7 @@ from .indexer import stored_model
 from .knobs import SearchKnobs
 from .lexical import lexical_search, lexical_within, match_expression
 from .lru import StampedLRU, generations
+from .post_filter import first_allowed, probe_depth
 from .query import SearchFilters, SearchRequest
 from .rerank import Texts, collapse, rerank
 from .snippets import snippet
@@ -179,11 +181,26 @@ class Searcher:
         if not match:
             return []
         if where != "1":
+            deeper = self._post_filter_depth(where, args, depth)
+            if deeper:
+                unfiltered = partial(lexical_search, self.conn, match, "1", ())
+                found = first_allowed(self.conn, unfiltered, where, args, depth, deeper)
+                if found is not None:
+                    return found
             allowed = self.index.filter_sets.allowed(self.conn, where, args)
             found = lexical_within(self.conn, match, allowed.nums, depth)
             if found is not None:
                 return found
         return lexical_search(self.conn, match, where, args, depth)
+
+    def _post_filter_depth(self, where: str, args: Sequence[object], need: int) -> int:
+        """How deep to read the unfiltered ranking and test the filter on its rows (0 = the
+        filter's set is cached, keeps too small a share, or post-filtering is off):
+        `index.post_filter`."""
+        factor = self.index.knobs.post_filter
+        if not factor or self.index.filter_sets.cached(self.conn, where, args) is not None:
+            return 0
+        return probe_depth(self.conn, where, args, need, factor * need)
 
     def _fuse(self, lists: Sequence[list[tuple[int, float]]]) -> list[tuple[int, float]]:
         """Fuse (lexical, dense) rankings: score blend (default) or weighted RRF."""
@@ -213,6 +230,11 @@ class Searcher:
             args = [*args, exclude_document]
         if where == "1":
             return cache.search(qv, k)
+        deeper = self._post_filter_depth(where, args, k)
+        if deeper:
+            found = first_allowed(self.conn, partial(cache.search, qv), where, args, k, deeper)
+            if found is not None:
+                return found
         # The allowed chunks come from the filter index (cached per filter until the store
         # changes); a small set is scored exactly from its stored vectors, a large one goes
         # to FAISS as a selector.
