@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ingest.records import ITEM_KINDS
+
 from .query import SearchFilters
 from .textnorm import fold
 
@@ -59,6 +61,11 @@ def where_clause(
     if f.scope != "all":
         conds.append(f"{a}.scope = ?")
         args.append(f.scope)
+    elif f.kind:
+        # a kind implies its scope (items carry their kind, passages and tables their own
+        # name): with both, the (scope, kind) index finds the rows instead of a full scan
+        conds.append(f"{a}.scope = ?")
+        args.append("item" if f.kind in ITEM_KINDS else f.kind)
     if f.kind:
         conds.append(f"{a}.kind = ?")
         args.append(f.kind)

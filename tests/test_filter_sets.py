@@ -177,3 +177,17 @@ def test_large_filter_sets_go_through_faiss_with_the_same_hits(searcher: Searche
             index.knobs = index.knobs.model_copy(update={"exact_limit": 4096})
             index.filter_sets.clear()
         assert through == exact, filters
+
+
+@pytest.mark.parametrize("kind", ["recommendation", "lesson", "good_practice", "passage", "table"])
+def test_a_kind_filter_reads_the_scope_kind_index(searcher: Searcher, kind: str) -> None:
+    conn = searcher.conn
+    where, args = where_clause(SearchFilters(kind=kind), documents="chunk_documents")
+    plain = {r[0] for r in conn.execute("SELECT num FROM chunks WHERE kind = ?", (kind,))}
+    assert nums(searcher, where, args) == plain
+    assert plain or kind == "good_practice"  # the fixture has every other kind
+    plan = " ".join(
+        str(r[-1])
+        for r in conn.execute(f"EXPLAIN QUERY PLAN SELECT c.num FROM chunks c WHERE {where}", args)
+    )
+    assert "SEARCH" in plan and "SCAN" not in plan, plan
