@@ -82,7 +82,8 @@ class VectorCache:
         if len(ids) < self.flat_limit:
             index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
         else:
-            nlist = int(4 * math.sqrt(len(ids)))
+            # k-means needs a point per list at least (a flat_limit set very low)
+            nlist = min(int(4 * math.sqrt(len(ids))), len(ids))
             quantizer = faiss.IndexFlatIP(self.dim)
             index = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
             rng = np.random.default_rng(0)
@@ -189,11 +190,18 @@ class VectorCache:
                 self._save()
             return True
 
+    @property
+    def partitioned(self) -> bool:
+        """True for an IVF index: a search probes `nprobe` of its lists, not every vector."""
+        return isinstance(self.index, faiss.IndexIVF)
+
     def search(
-        self, query: np.ndarray, k: int, allowed: FilterSet | None = None
+        self, query: np.ndarray, k: int, allowed: FilterSet | None = None, every_list: bool = False
     ) -> list[tuple[int, float]]:
         """Top-k (id, cosine) for a normalised query, optionally only among `allowed` ids
-        (their FAISS selector is made once and kept with the set)."""
+        (their FAISS selector is made once and kept with the set). `every_list` probes all
+        of an IVF index's lists: with a small `allowed` set that is an exact search, and
+        only the set's ids are scored."""
         if self.index is None or self.index.ntotal == 0 or k <= 0:
             return []
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
@@ -205,7 +213,8 @@ class VectorCache:
             # faiss' type stubs do not know these keyword arguments
             kind: Any = faiss.SearchParameters
             if isinstance(self.index, faiss.IndexIVF):
-                params = faiss.SearchParametersIVF(sel=selector, nprobe=self.nprobe)  # type: ignore[call-arg]
+                nprobe = self.index.nlist if every_list else self.nprobe
+                params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)  # type: ignore[call-arg]
             else:
                 params = kind(sel=selector)
         scores, ids = self.index.search(q, min(k, self.index.ntotal), params=params)

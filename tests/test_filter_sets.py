@@ -191,3 +191,35 @@ def test_a_kind_filter_reads_the_scope_kind_index(searcher: Searcher, kind: str)
         for r in conn.execute(f"EXPLAIN QUERY PLAN SELECT c.num FROM chunks c WHERE {where}", args)
     )
     assert "SEARCH" in plan and "SCAN" not in plan, plan
+
+
+def test_small_sets_on_an_ivf_index_are_searched_exactly(
+    searcher: Searcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.vectors import VectorCache
+
+    index, conn = searcher.index, searcher.conn
+    index.knobs = index.knobs.model_copy(update={"flat_limit": 8})
+    index._cache = None  # a new cache that builds IVF for this small store
+    cache = index.vectors(conn)
+    cache.rebuild(conn)
+    assert cache.partitioned
+    cache.nprobe = 1  # one list probed by default: only probing every list is exact here
+    query = "migrants esclavage victimes"
+    qv = index.embed_query(query)
+
+    def dense(filters: SearchFilters) -> list[tuple[str, float]]:
+        index.filter_sets.clear()
+        request = SearchRequest(query, filters, mode="dense", k=20)
+        return [(h.id, round(h.score, 5)) for h in searcher.search(request, qv)]
+
+    compared = 0
+    for filters in FILTERS:
+        through_ivf = dense(filters)
+        # the path of a flat index: the set's stored vectors read and scored exactly
+        with monkeypatch.context() as m:
+            m.setattr(VectorCache, "partitioned", property(lambda self: False))
+            exact = dense(filters)
+        assert through_ivf == exact, filters
+        compared += bool(exact)
+    assert compared >= 5
