@@ -42,7 +42,13 @@ def test_claims_skip_locked_rows_and_a_dead_workers_file_is_claimed_again(
     assert second.claim() is None
     other.finish("ingested", "b" * 64)
     first.close()  # the first worker dies: its connections, and the row lock, go
+    # the server ends the dead session (and frees its row lock) after the client has gone,
+    # not before close() returns: the file comes back within moments, not at once
     again = second.claim()
+    deadline = time.monotonic() + 10
+    while again is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        again = second.claim()
     assert again is not None and again.job.path == "/data/a.pdf"
     again.finish("failed", reason="cannot read file")
     results = second.results(["/data/a.pdf", "/data/b.pdf"])
