@@ -45,11 +45,10 @@ class FilterSets:
     def __init__(self, size: int = 32, budget: int = 64 << 20) -> None:
         self._sets: StampedLRU[FilterSet] = StampedLRU(size, budget, lambda s: s.nbytes)
 
-    def cached(
-        self, conn: sqlite3.Connection, where: str, args: Sequence[object]
-    ) -> FilterSet | None:
-        """The set `where` allows when it is cached and still valid, else None."""
-        return self._sets.get((where, tuple(args)), generations(conn))
+    def cached(self, where: str, args: Sequence[object], stamp: object) -> FilterSet | None:
+        """The set `where` allows when it is cached and still valid at the store's `stamp`
+        (`lru.generations`), else None."""
+        return self._sets.get((where, tuple(args)), stamp)
 
     def allowed(self, conn: sqlite3.Connection, where: str, args: Sequence[object]) -> FilterSet:
         """The chunks `where` (over `chunks AS c`) allows, from the cache when still valid."""

@@ -54,12 +54,10 @@ def allowed_share(conn: sqlite3.Connection, where: str, args: Sequence[object]) 
     return float(passed) / seen if seen else 0.0
 
 
-def probe_depth(
-    conn: sqlite3.Connection, where: str, args: Sequence[object], need: int, most: int
-) -> int:
-    """How deep to read the unfiltered ranking for `need` allowed rows: `MARGIN * need /
-    share`, or 0 when that is more than `most` rows (the filter keeps too small a share)."""
-    share = allowed_share(conn, where, args)
+def probe_depth(share: float, need: int, most: int) -> int:
+    """How deep to read the unfiltered ranking for `need` allowed rows of a filter keeping
+    `share` of the chunks: `MARGIN * need / share`, or 0 when that is more than `most` rows
+    (the filter keeps too small a share)."""
     if share <= 0.0:
         return 0
     deeper = math.ceil(MARGIN * need / share)

@@ -34,7 +34,7 @@ from .indexer import stored_model
 from .knobs import SearchKnobs
 from .lexical import lexical_search, lexical_within, match_expression
 from .lru import StampedLRU, generations
-from .post_filter import first_allowed, probe_depth
+from .post_filter import allowed_share, first_allowed, probe_depth
 from .query import SearchFilters, SearchRequest
 from .rerank import Texts, collapse, rerank
 from .snippets import snippet
@@ -83,6 +83,8 @@ class Searcher:
     def __init__(self, conn: sqlite3.Connection, index: SharedIndex) -> None:
         self.conn = conn
         self.index = index
+        # the last filter share guessed: a hybrid search asks for it twice (both lists)
+        self._share: tuple[tuple[object, ...], float] | None = None
 
     @property
     def shared(self) -> dbapi.Conn:
@@ -198,9 +200,15 @@ class Searcher:
         filter's set is cached, keeps too small a share, or post-filtering is off):
         `index.post_filter`."""
         factor = self.index.knobs.post_filter
-        if not factor or self.index.filter_sets.cached(self.conn, where, args) is not None:
+        if not factor:
             return 0
-        return probe_depth(self.conn, where, args, need, factor * need)
+        stamp = generations(self.conn)
+        if self.index.filter_sets.cached(where, args, stamp) is not None:
+            return 0
+        key = (where, tuple(args), stamp)
+        if self._share is None or self._share[0] != key:
+            self._share = (key, allowed_share(self.conn, where, args))
+        return probe_depth(self._share[1], need, factor * need)
 
     def _fuse(self, lists: Sequence[list[tuple[int, float]]]) -> list[tuple[int, float]]:
         """Fuse (lexical, dense) rankings: score blend (default) or weighted RRF."""
