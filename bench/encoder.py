@@ -25,7 +25,6 @@ import io
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, cast
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import search as search_bench  # noqa: E402  (bench/search.py)
+from tempdirs import scratch_dir  # noqa: E402
 
 from index.chunks import unit_text  # noqa: E402
 from index.embeddings import Embedder  # noqa: E402
@@ -124,7 +124,7 @@ def quality(emb: Embedder, piaf_queries: int) -> dict[str, float]:
     """Dev-set and PIAF nDCG@10 per search mode, as bench/search.py computes them."""
     import json
 
-    home = Path(tempfile.mkdtemp(prefix="evalkb-bench-encoder-"))
+    home = scratch_dir("evalkb-bench-encoder-")
     searcher = search_bench.build_corpus(home, emb)  # type: ignore[arg-type]
     cast(Any, searcher.index).refresh(searcher.conn)  # a SearchIndex: load the vectors
     gold = json.loads((ROOT / "tests/gold/queries.json").read_text())["queries"]

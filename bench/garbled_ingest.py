@@ -19,7 +19,6 @@ import argparse
 import re
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from garbled_pdf import SAMPLE, garbled_pdf, report_pages  # noqa: E402
+from tempdirs import scratch_dir  # noqa: E402  (bench/, the script's folder)
 
 from ingest.pdf import ocr  # noqa: E402
 from ingest.vocab import ascii_fold  # noqa: E402
@@ -83,7 +83,7 @@ def ingest(path: Path, pages: int, fake_embedder: bool) -> None:
     from index.embeddings import HashingEmbedder
     from ingest.partial import missing_pages
 
-    home = Path(tempfile.mkdtemp(prefix="evalkb-bench-"))
+    home = scratch_dir("evalkb-bench-")
     settings = Settings(home=home, jobs=2, ocr=True)
     kb = KnowledgeBase(settings, embedder=HashingEmbedder() if fake_embedder else None)
     limit = settings.limits.budget(pages)
@@ -126,7 +126,7 @@ def main() -> None:
         sys.exit("tesseract-ocr with fra+eng is needed")
     t0 = time.perf_counter()
     data = garbled_pdf(report_pages(paragraphs(), args.pages))
-    path = Path(tempfile.mkdtemp(prefix="evalkb-bench-")) / "garbled-report.pdf"
+    path = scratch_dir("evalkb-bench-") / "garbled-report.pdf"
     path.write_bytes(data)
     print(
         f"made {path} ({args.pages} pages, {len(data) / 2**20:.1f} MB) "

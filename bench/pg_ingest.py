@@ -18,7 +18,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from pgtemp import temp_database  # noqa: E402
+from tempdirs import scratch_dir  # noqa: E402
 
 EVALKB = [sys.executable, "-m", "api.main"]
 
@@ -62,7 +62,7 @@ def main() -> None:
     ap.add_argument("paths", nargs="*", default=[str(ROOT / "corpus")])
     ap.add_argument("--url", default="", help="an empty Postgres database (default: pgserver)")
     args = ap.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="evalkb-bench-ingest-"))
+    work = scratch_dir("evalkb-bench-ingest-")
     server = None
     url = args.url
     if not url:

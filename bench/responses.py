@@ -31,12 +31,13 @@ import pickle
 import re
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from tempdirs import scratch_dir  # noqa: E402  (bench/, the script's folder)
 
 from api.service import KnowledgeBase  # noqa: E402
 from api.settings import Settings  # noqa: E402
@@ -228,7 +229,7 @@ def main() -> int:
         return 0
     golds = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))]
     stems = [g["document"] for g in golds] + [g["evaluation"] for g in golds]
-    home = Path(tempfile.mkdtemp(prefix="evalkb-bench-responses-"))
+    home = scratch_dir("evalkb-bench-responses-")
     kb = KnowledgeBase(Settings(home=home / "data", ocr=False), embedder=HashingEmbedder())
     t0 = time.perf_counter()
     for stem in stems:  # response documents first: they link when their evaluation arrives

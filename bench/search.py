@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from tempdirs import scratch_dir  # noqa: E402
+
 from index import store  # noqa: E402
 from index.chunks import unit_text  # noqa: E402
 from index.embeddings import SentenceTransformerEmbedder  # noqa: E402
@@ -145,7 +147,7 @@ def eval_piaf(embedder: SentenceTransformerEmbedder, limit: int) -> None:
     if not base.exists():
         print("\n== PIAF: skipped (../shared/retrieval/piaf absent)")
         return
-    home = Path(tempfile.mkdtemp(prefix="evalkb-piaf-"))
+    home = scratch_dir("evalkb-piaf-")
     conn = store.connect(home)
     corpus = [json.loads(line) for line in (base / "corpus.jsonl").open()]
     queries = {q["_id"]: q["text"] for q in map(json.loads, (base / "queries.jsonl").open())}
@@ -227,7 +229,7 @@ if __name__ == "__main__":
         CONFIG.update(search=BASELINE_SEARCH, chunking=BASELINE_CHUNKS)
     emb = SentenceTransformerEmbedder()
     t0 = time.perf_counter()
-    home = Path(tempfile.mkdtemp(prefix="evalkb-bench-"))
+    home = scratch_dir("evalkb-bench-")
     searcher = build_corpus(home, emb)
     searcher.index.refresh(searcher.conn)
     n = searcher.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+from tempdirs import scratch_dir  # bench/, beside this module
 
 from index import store
 from index.query import SearchFilters, SearchRequest
@@ -98,7 +98,7 @@ def _synthetic_store(home: Path, source: Searcher, n: int) -> Searcher:
 
 def latency_synthetic(source: Searcher, queries: list[str], qvec: dict, n: int) -> None:
     """Build `n` synthetic chunks, then time searches on them."""
-    home = Path(tempfile.mkdtemp(prefix="evalkb-synth-"))
+    home = scratch_dir("evalkb-synth-")
     t = time.perf_counter()
     searcher = _synthetic_store(home, source, n)
     built = time.perf_counter() - t

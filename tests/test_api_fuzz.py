@@ -3,6 +3,8 @@ a client sends within or outside the schema, the server never answers 5xx."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,9 @@ def make_app() -> Any:
 
     home = Path(tempfile.mkdtemp(prefix="evalkb-fuzz-"))
     kb = KnowledgeBase(Settings(home=home / "data", ocr=False), embedder=HashingEmbedder())
+    # built at import, so no pytest fixture can remove it: closed and removed at exit
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    atexit.register(kb.close)
     populate(kb, home)
     return create_app(kb)
 
