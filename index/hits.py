@@ -1,5 +1,5 @@
 """The typed search result: a `Hit` with its provenance, snippet and item fields, and the
-`Place`s of the near-duplicates collapsed into it (`index.search.Searcher` builds them)."""
+`Place`s of the near-duplicates collapsed into it (`index.hit_rows` builds them)."""
 
 from __future__ import annotations
 

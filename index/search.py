@@ -6,7 +6,7 @@ lexical query joins on it, and the dense search either scores the (few) allowed 
 exactly or passes the allowed ids to FAISS as a selector. Hybrid = a fusion of both lists
 (score blend by default, or RRF; see `SearchKnobs`). English queries reach French text
 through the EN↔FR glossary (`expand`). Hits come back complete: provenance, snippet and,
-for items, the item's fields, joined in the same query (`Hit` itself is in `index.hits`).
+for items, the item's fields, joined in the same query (`index.hit_rows`).
 A request asked again with the store unchanged is answered from the index's result cache.
 The cross-document reads (similar items, themes, recurring, uptake) take stored vectors from
 `stored_vectors` and `item_unit` only, so `PgSearcher` overriding the lookup serves them too.
@@ -14,9 +14,8 @@ The cross-document reads (similar items, themes, recurring, uptake) take stored 
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Protocol
 
@@ -28,8 +27,10 @@ from . import dbapi, store
 from .chunks import chunker_current
 from .filter_sets import FilterSets
 from .filters import where_clause
+from .fusion import fuse
 from .glossary import Glossary
-from .hits import Hit, place
+from .hit_rows import assemble_hits
+from .hits import Hit
 from .indexer import stored_model
 from .knobs import SearchKnobs
 from .lexical import lexical_search, lexical_within, match_expression
@@ -37,7 +38,6 @@ from .lru import StampedLRU, generations
 from .post_filter import allowed_share, first_allowed, probe_depth
 from .query import SearchFilters, SearchRequest
 from .rerank import Texts, collapse, rerank
-from .snippets import snippet
 from .stored_vectors import ItemUnit, blob_vectors, item_unit
 from .term_stats import TermStats
 from .textnorm import terms
@@ -67,14 +67,6 @@ class SharedIndex(Protocol):
     def embed_query(self, query: str, expand: bool = True) -> np.ndarray: ...
 
     def status(self) -> dict[str, object]: ...
-
-
-_HIT_SQL = (
-    "SELECT c.num, c.id, c.scope, c.kind, c.text, c.document_id, c.file_name, c.pages,"
-    " c.section_path, c.ref, c.label, i.addressee, i.priority, i.resources, i.timing"
-    " FROM chunks c LEFT JOIN items i ON c.scope = 'item' AND i.id = c.ref"
-    " WHERE c.num IN (SELECT value FROM json_each(?))"
-)
 
 
 class Searcher:
@@ -145,7 +137,7 @@ class Searcher:
             if qv is None:
                 qv = self.index.embed_query(query, request.expand)
             lists.append(self._dense(qv, where, args, depth))
-        ranked = lists[0] if len(lists) == 1 else self._fuse(lists)
+        ranked = lists[0] if len(lists) == 1 else fuse(lists, knobs)
         stems = set(terms(query)) | {t for p in phrases for t in p}
         texts: Texts = {}
         if knobs.rerank_depth:
@@ -155,7 +147,7 @@ class Searcher:
         if knobs.collapse:
             overlap = knobs.collapse_overlap
             ranked, folded = collapse(self.conn, ranked, offset + k, overlap, texts)
-        return self._hits(ranked[offset : offset + k], stems, folded)
+        return assemble_hits(self.conn, ranked[offset : offset + k], stems, folded)
 
     def _documents(self, filters: SearchFilters) -> list[str] | None:
         """Ids the document filter names ([] = no filter; None = names no document)."""
@@ -210,25 +202,6 @@ class Searcher:
             self._share = (key, allowed_share(self.conn, where, args))
         return probe_depth(self._share[1], need, factor * need)
 
-    def _fuse(self, lists: Sequence[list[tuple[int, float]]]) -> list[tuple[int, float]]:
-        """Fuse (lexical, dense) rankings: score blend (default) or weighted RRF."""
-        knobs = self.index.knobs
-        weights = (knobs.lexical_weight, 1.0 - knobs.lexical_weight)
-        scores: dict[int, float] = {}
-        for ranking, weight in zip(lists, weights, strict=True):
-            if knobs.fusion == "rrf":
-                for rank, (num, _) in enumerate(ranking):
-                    scores[num] = scores.get(num, 0.0) + weight / (knobs.rrf_k + rank + 1)
-                continue
-            if not ranking:
-                continue
-            # min-max within the list: BM25 and cosine live on different scales
-            hi, lo = ranking[0][1], min(score for _, score in ranking)
-            for num, score in ranking:
-                norm = (score - lo) / (hi - lo) if hi > lo else 1.0
-                scores[num] = scores.get(num, 0.0) + weight * norm
-        return sorted(scores.items(), key=lambda x: -x[1])
-
     def _dense(
         self, qv: np.ndarray, where: str, args: Sequence[object], k: int, exclude_document: str = ""
     ) -> list[tuple[int, float]]:
@@ -281,49 +254,7 @@ class Searcher:
         if fold and self.index.knobs.collapse:
             overlap = self.index.knobs.collapse_overlap
             ranked, folded = collapse(self.conn, ranked, len(ranked), overlap)
-        return self._hits(ranked, stems, folded)
-
-    def _hits(
-        self,
-        ranked: Sequence[tuple[int, float]],
-        stems: set[str],
-        folded: Mapping[int, Sequence[int]] | None = None,
-    ) -> list[Hit]:
-        if not ranked:
-            return []
-        folded = folded or {}
-        nums = [n for n, _ in ranked]
-        extra = [d for n in nums for d in folded.get(n, ())]
-        rows = {r["num"]: r for r in self.conn.execute(_HIT_SQL, (json.dumps(nums + extra),))}
-        hits = []
-        for num, score in ranked:
-            r = rows.get(num)
-            if r is None:  # deleted between ranking and fetching
-                continue
-            snip, matched = snippet(r["text"], stems)
-            hits.append(
-                Hit(
-                    id=r["id"],
-                    scope=r["scope"],
-                    kind=r["kind"],
-                    text=r["text"],
-                    snippet=snip,
-                    document_id=r["document_id"],
-                    file_name=r["file_name"],
-                    pages=tuple(json.loads(r["pages"])),
-                    section=tuple(json.loads(r["section_path"])),
-                    score=round(score, 6),
-                    ref=r["ref"],
-                    label=r["label"],
-                    matched=matched,
-                    addressee=r["addressee"] or "",
-                    priority=r["priority"] or "",
-                    resources=r["resources"] or "",
-                    timing=r["timing"] or "",
-                    also_at=tuple(place(rows[d]) for d in folded.get(num, ()) if d in rows),
-                )
-            )
-        return hits
+        return assemble_hits(self.conn, ranked, stems, folded)
 
     # -- cross-referencing ---------------------------------------------------------------
     def similar(self, item_id: str, k: int = 10) -> list[Hit]:

@@ -2,7 +2,7 @@
 
 The recommendation's own search unit is the query: its stored vector for the dense list and
 its words (with their glossary equivalents) for the lexical list, fused as a search fuses
-them (`Searcher._fuse`). Candidates are passages and table row groups of *other* documents
+them (`index.fusion.fuse`). Candidates are passages and table row groups of *other* documents
 dated the same year as the item's document or later; documents with no year are candidates
 too, listed after the dated ones. A passage must also be close in meaning (cosine of its
 vector to the item's ≥ `min_similarity`), so a later document that merely shares words is
@@ -24,6 +24,7 @@ import numpy as np
 from ingest.errors import InvalidQuery
 
 from .dbapi import Conn
+from .fusion import fuse
 from .search import Hit, Searcher
 from .textnorm import terms
 
@@ -103,7 +104,7 @@ def find_uptake(
     dense = searcher._dense(qv, where, args, depth)
     candidates = list(dict.fromkeys(n for n, _ in [*dense, *lexical]))
     close = _close(searcher, qv, candidates, min_similarity)
-    ranked = [(n, s) for n, s in searcher._fuse([lexical, dense]) if n in close]
+    ranked = [(n, s) for n, s in fuse([lexical, dense], knobs) if n in close]
     stems = set(terms(text)) | {t for p in phrases for t in p}
     hits = searcher._plain_hits(ranked, stems, fold=True)
     return Uptake(

@@ -19,11 +19,14 @@ from ingest.errors import IndexMismatch, InvalidQuery
 
 from ..chunks import CHUNKER_VERSION
 from ..filters import where_clause
+from ..fusion import fuse
+from ..hit_rows import assemble_hits
+from ..hits import Hit
 from ..indexer import DIM_KEY, MODEL_KEY
 from ..lexical import match_expression
 from ..query import SearchFilters, SearchRequest
 from ..rerank import collapse, rerank
-from ..search import Hit, Searcher
+from ..search import Searcher
 from ..search_index import CHUNKER_KEY, SearchIndex
 from ..stored_vectors import no_vectors
 from ..textnorm import terms
@@ -97,16 +100,14 @@ class PgSearcher(Searcher):
                 if qv is None:
                     qv = self.index.embed_query(query, request.expand)
                 lists.append(self._dense(qv, where, args, depth))
-            ranked = lists[0] if len(lists) == 1 else self._fuse(lists)
+            ranked = lists[0] if len(lists) == 1 else fuse(lists, knobs)
             scratch.load(self.pg, [n for n, _ in ranked])
             if knobs.rerank_depth:
                 ranked = rerank(scratch.conn, ranked, query, stems, knobs, expansion=expansion)
             folded: dict[int, list[int]] = {}
             if knobs.collapse:
                 ranked, folded = collapse(scratch.conn, ranked, offset + k, knobs.collapse_overlap)
-            return Searcher(scratch.conn, self.index)._hits(
-                ranked[offset : offset + k], stems, folded
-            )
+            return assemble_hits(scratch.conn, ranked[offset : offset + k], stems, folded)
         finally:
             scratch.close()
 
