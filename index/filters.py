@@ -80,7 +80,10 @@ def where_clause(
         conds.append(f"{a}.scope = 'item' AND {a}.addressee LIKE ? ESCAPE '\\'")
         args.append("%" + like_escape(fold(f.addressee.strip())) + "%")
     if f.review != "all" and (f.review or rejections):
-        # items only: a passage's or table's ref is never an item id
+        # verified and rejected keep items only (a passage's or table's ref is never an item
+        # id); unreviewed must say so, or every passage and table would pass with the items
+        if f.review == "unreviewed":
+            conds.append(f"{a}.scope = 'item'")
         conds.append(review_condition(f.review, f"{a}.ref"))
     return (" AND ".join(conds) or "1"), args
 

@@ -163,6 +163,19 @@ def test_rejected_items_hidden_by_default(kb, pair) -> None:  # type: ignore[no-
         kb.followup.review(rejected, "corrected")  # a correction needs a field
 
 
+def test_review_filters_in_search_keep_items_only(kb, pair) -> None:  # type: ignore[no-untyped-def]
+    """Passages and tables have no verdict: `review=unreviewed` asks for items no reviewer
+    judged, as `verified` and `rejected` ask for judged ones (a search once gave passages)."""
+    kb.followup.review(pair["item"]["4"], "verified", who="rev")
+    words = "multi-year funding school feeding"
+    assert {h.scope for h in kb.read.search(SearchRequest(words))} > {"item"}  # passages too
+    for review in ("unreviewed", "verified"):
+        hits = kb.read.search(SearchRequest(words, SearchFilters(review=review)))
+        assert hits and {h.scope for h in hits} == {"item"}, review
+    unreviewed = kb.read.search(SearchRequest(words, SearchFilters(review="unreviewed")))
+    assert pair["item"]["4"] not in {h.ref for h in unreviewed}
+
+
 def test_cli_followup_set_and_review(kb, pair, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     from api.cli import main
     from api.settings import get_settings
