@@ -6,8 +6,12 @@ The chunks of an existing store (`--source`, e.g. the `make run` store of corpus
 the default model) are re-sampled into `--chunks` synthetic rows (sentences of the real
 chunks, vector = a real vector + noise, 200 chunks per document) with the metadata the
 filters read: years 2010-2024, five countries, two organisations, three document types, two
-languages, and for item chunks a kind, an addressee and a theme. The store is kept in
-`--store` (default /tmp/evalkb-filtered-<chunks>) and reused by later runs.
+languages, and for item chunks a kind, an addressee and a theme. A reviewer's verdict is
+recorded on some items (`REVIEWED`: verified, corrected, rejected), so the review filters
+have rows to find and every search carries the default "no rejected items" condition, as
+in a store where reviewers work. The store is kept in `--store` (default
+/tmp/evalkb-filtered-<chunks>) and reused by later runs; one built before the reviews
+existed gets them on its next run.
 
 The 45 dev queries are embedded once; each filter is timed in hybrid mode with the query
 vector given (the embedding, timed separately, is the same for every filter), twice over:
@@ -63,7 +67,12 @@ FILTERS = {
     "addressee": SearchFilters(addressee="gouvernement"),
     "theme": SearchFilters(theme="justice"),
     "language=en": SearchFilters(language="en"),
+    "review=verified": SearchFilters(review="verified"),
+    "review=unreviewed": SearchFilters(review="unreviewed"),
+    "review=rejected": SearchFilters(review="rejected"),
 }
+# share of the item chunks given each verdict (the rest stay unreviewed)
+REVIEWED = {"verified": 0.10, "corrected": 0.02, "rejected": 0.02}
 
 
 def source_rows(home: Path) -> tuple[list[str], np.ndarray]:
@@ -146,6 +155,34 @@ def build(home: Path, source: Path, n: int, model: tuple[str, int]) -> None:
     conn.close()
 
 
+def add_reviews(home: Path) -> int:
+    """Record verdicts on a share of the items (`REVIEWED`), unless some are there already;
+    returns how many were written."""
+    conn = store.connect(home)
+    try:
+        if conn.execute("SELECT 1 FROM item_reviews LIMIT 1").fetchone():
+            return 0
+        ids = [r[0] for r in conn.execute("SELECT id FROM items ORDER BY id")]
+        rand = random.Random(1)
+        rows = []
+        for item_id in ids:
+            draw = rand.random()
+            for verdict, share in REVIEWED.items():
+                if draw < share:
+                    rows.append((item_id, verdict, "2026-01-01T00:00:00Z", "bench"))
+                    break
+                draw -= share
+        with store.transaction(conn):
+            conn.executemany(
+                "INSERT INTO item_reviews (item_id, verdict, updated_at, updated_by)"
+                " VALUES (?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+    finally:
+        conn.close()
+
+
 def measure(
     searcher: Searcher, queries: list[str], vectors: np.ndarray, f: SearchFilters, cold: bool
 ) -> list[float]:
@@ -205,6 +242,9 @@ def main() -> None:
         home.mkdir(parents=True, exist_ok=True)
         build(home, args.source, args.chunks, (embedder.name, embedder.dim))
         print(f"built {args.chunks:,} chunks in {time.perf_counter() - t:.0f} s ({home})")
+    reviewed = add_reviews(home)
+    if reviewed:
+        print(f"recorded {reviewed:,} review verdicts")
     index = SearchIndex(home, embedder)
     searcher = index.searcher(store.connect(home))
     t = time.perf_counter()

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .filters import split_hidden
 from .lru import StampedLRU, generations
 
 
@@ -57,11 +58,13 @@ class FilterSets:
         found = self._sets.get(key, stamp)
         if found is not None:
             return found
-        # one string, parsed in C: far cheaper than a Python object per row on large sets
-        row = conn.execute(f"SELECT group_concat(c.num) FROM chunks c WHERE {where}", args)
-        text = row.fetchone()[0]
-        nums = np.array(text.split(","), dtype=np.int64) if text else np.zeros(0, np.int64)
-        nums.sort()
+        # The hidden items (rejected ones, by default) are taken out of the rest's set in
+        # numpy: tested in SQL on each of 40,000 rows they cost a country filter 20 ms more.
+        rest, hidden = split_hidden(where)
+        nums = _nums(conn, f"SELECT group_concat(c.num) FROM chunks c WHERE {rest}", args)
+        if hidden and len(nums):
+            gone = _nums(conn, f"SELECT group_concat(num) FROM ({hidden})", ())
+            nums = np.setdiff1d(nums, gone, assume_unique=True)
         made = FilterSet(nums)
         self._sets.put(key, stamp, made)
         return made
@@ -72,3 +75,12 @@ class FilterSets:
     def clear(self) -> None:
         """Forget every set (after a rebuild)."""
         self._sets.clear()
+
+
+def _nums(conn: sqlite3.Connection, sql: str, args: Sequence[object]) -> np.ndarray:
+    """The sorted chunk nums of a `SELECT group_concat(num) …`: one string, parsed in C, is
+    far cheaper than a Python object per row on large sets."""
+    text = conn.execute(sql, args).fetchone()[0]
+    nums = np.array(text.split(","), dtype=np.int64) if text else np.zeros(0, np.int64)
+    nums.sort()
+    return nums
