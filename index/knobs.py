@@ -36,7 +36,7 @@ class SearchKnobs(BaseModel):
         description="filtered sets up to this size are scored exactly, without FAISS",
     )
     post_filter: int = Field(
-        8,
+        12,
         ge=0,
         le=100,
         description="a filter whose chunk set is not cached yet is first tested on the "
