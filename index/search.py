@@ -182,6 +182,8 @@ class Searcher:
                 if found is not None:
                     return found
             allowed = self.index.filter_sets.allowed(self.conn, where, args)
+            if not len(allowed.nums):  # as in _dense: no BM25 join for a filter keeping nothing
+                return []
             found = lexical_within(self.conn, match, allowed.nums, depth)
             if found is not None:
                 return found

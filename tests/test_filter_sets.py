@@ -68,16 +68,21 @@ def dense_refs(searcher: Searcher, filters: SearchFilters) -> set[str]:
     return {h.ref for h in searcher.search(request, qv)}
 
 
+def add_verdicts(conn: sqlite3.Connection, verdicts: dict[str, str]) -> None:
+    with store.transaction(conn):
+        for item_id, verdict in verdicts.items():
+            conn.execute(
+                "INSERT INTO item_reviews (item_id, verdict, updated_at) VALUES (?, ?, ?)",
+                (item_id, verdict, "2026-12-03T00:00:00"),
+            )
+
+
 def test_a_cached_filter_set_follows_every_rejection(searcher: Searcher) -> None:
     filters = SearchFilters(scope="item", country="mali")
     items = sorted(dense_refs(searcher, filters))
     assert len(items) >= 3
     for n, item_id in enumerate(items[:2], start=1):
-        with store.transaction(searcher.conn):
-            searcher.conn.execute(
-                "INSERT INTO item_reviews (item_id, verdict, updated_at) VALUES (?, 'rejected', ?)",
-                (item_id, f"2026-12-02T00:00:0{n}"),
-            )
+        add_verdicts(searcher.conn, {item_id: "rejected"})
         # the second rejection leaves the SQL of the filter as it was: only the review
         # generation tells the cache that its set is stale
         assert dense_refs(searcher, filters) == set(items[n:])
@@ -192,15 +197,6 @@ def test_a_kind_filter_reads_the_scope_kind_index(searcher: Searcher, kind: str)
         for r in conn.execute(f"EXPLAIN QUERY PLAN SELECT c.num FROM chunks c WHERE {where}", args)
     )
     assert "SEARCH" in plan and "SCAN" not in plan, plan
-
-
-def add_verdicts(conn: sqlite3.Connection, verdicts: dict[str, str]) -> None:
-    with store.transaction(conn):
-        for item_id, verdict in verdicts.items():
-            conn.execute(
-                "INSERT INTO item_reviews (item_id, verdict, updated_at) VALUES (?, ?, ?)",
-                (item_id, verdict, "2026-12-03T00:00:00"),
-            )
 
 
 @pytest.mark.parametrize("review", ["", "verified", "unreviewed", "rejected", "all"])
